@@ -1,0 +1,40 @@
+"""A second wall: refuse ORM queries of alliance data not built by the access layer (TEN-4)."""
+
+from __future__ import annotations
+
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from pactum.core.errors import UnscopedQueryError
+from pactum.models import Alliance, AllianceMember, AllianceParty, AllianceScoped
+
+_GUARDED_EXACT = (Alliance, AllianceParty, AllianceMember)
+
+
+def _is_guarded(cls: type) -> bool:
+    return issubclass(cls, AllianceScoped) or cls in _GUARDED_EXACT
+
+
+def _check(state: ORMExecuteState) -> None:
+    """Raise when a SELECT touches alliance data without the access layer's mark."""
+    if not state.is_select or state.is_relationship_load or state.is_column_load:
+        return
+    if state.execution_options.get("pactum_scoped"):
+        return
+    for mapper in state.all_mappers:
+        if _is_guarded(mapper.class_):
+            raise UnscopedQueryError(
+                f"query of {mapper.class_.__name__} bypasses the access layer "
+                "(build it with pactum.access.scoped/open_alliance, or system_scope)"
+            )
+
+
+_installed = False
+
+
+def install() -> None:
+    """Install the guard on every ORM session (idempotent)."""
+    global _installed
+    if not _installed:
+        event.listen(Session, "do_orm_execute", _check)
+        _installed = True

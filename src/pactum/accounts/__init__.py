@@ -1,0 +1,1 @@
+"""Sign-in and one's own account: password, second factor, API tokens."""

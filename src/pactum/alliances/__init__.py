@@ -1,0 +1,1 @@
+"""Alliances: parties, invitations, lifecycle, members."""

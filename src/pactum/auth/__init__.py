@@ -1,0 +1,1 @@
+"""Who is calling: passwords, sessions, API tokens, second factor, throttling."""

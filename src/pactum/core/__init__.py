@@ -1,0 +1,1 @@
+"""Shared foundations: database plumbing, errors, time. Depends on nothing else of Pactum."""

@@ -1,0 +1,25 @@
+"""Time helpers: everything is stored and compared in UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+_frozen: datetime | None = None
+
+
+def utcnow() -> datetime:
+    """Return the current time as an aware UTC datetime (frozen in tests when set)."""
+    if _frozen is not None:
+        return _frozen
+    return datetime.now(UTC)
+
+
+def freeze(moment: datetime | None) -> None:
+    """Freeze (or with ``None`` unfreeze) the clock; for tests and reproducible demos."""
+    global _frozen
+    _frozen = moment.astimezone(UTC) if moment is not None else None
+
+
+def iso(moment: datetime) -> str:
+    """Format an aware datetime canonically as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,70 @@
+"""The application factory: the engine is made here, at start-up, never at import."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from pactum import __version__
+from pactum.access import guard
+from pactum.accounts import pages as accounts_pages
+from pactum.alliances import api as alliances_api
+from pactum.alliances import pages as alliances_pages
+from pactum.core.db import make_engine, make_sessionmaker
+from pactum.http.headers import SecurityHeaders
+from pactum.objectives import api as objectives_api
+from pactum.objectives import pages as objectives_pages
+from pactum.orgs import api as orgs_api
+from pactum.orgs import pages as orgs_pages
+from pactum.settings import Settings, load_settings
+from pactum.web import errors
+from pactum.web.render import STATIC_DIR
+
+API_DESCRIPTION = """
+Pactum's JSON API. Authenticate with a personal token: `Authorization: Bearer pct_...`
+(create one on your account page or with `pactum token create --user EMAIL`).
+
+Errors are `{"error": code, "detail": ...}`; validation errors list `{"field", "rule"}`.
+Reads of editable records return an `ETag`; updates require `If-Match` with it
+(a stale version answers 412). Anything outside your party's view answers 404.
+"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
+    """Build the Pactum application."""
+    settings = settings or load_settings()
+    if engine is None:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.database_url)
+    guard.install()
+    app = FastAPI(
+        title="Pactum API",
+        version=__version__,
+        description=API_DESCRIPTION,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    errors.install(app)
+    for router in (
+        orgs_api.router,
+        alliances_api.router,
+        objectives_api.router,
+    ):
+        app.include_router(router)
+    for router in (
+        accounts_pages.router,
+        orgs_pages.router,
+        alliances_pages.router,
+        objectives_pages.router,
+    ):
+        app.include_router(router, include_in_schema=False)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        SecurityHeaders, hsts=settings.cookie_secure and settings.env == "production"
+    )
+    return app

@@ -1,0 +1,1 @@
+"""The alliance charter: shared objectives and each party's private positions."""

@@ -1,0 +1,191 @@
+"""Objective rules: who may write, what stays private, how sharing works."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from pactum.access import AllianceView, get_scoped, scoped, system_scope
+from pactum.audit.service import chain_for, record, shared_chain
+from pactum.core.errors import Conflict, PreconditionFailed, ValidationFailed
+from pactum.core.time import utcnow
+from pactum.models import AllianceMember, Objective
+from pactum.objectives.schemas import ObjectiveCreate, ObjectiveUpdate
+
+AUDITED = ("kind", "title", "description", "owner_user_id", "measure", "target_date", "status")
+
+
+def _check_owner(
+    session: Session, view: AllianceView, owner_user_id: uuid.UUID | None, visibility: str
+) -> None:
+    """The owner must be a member of the alliance; of our own party for private records."""
+    if owner_user_id is None:
+        return
+    member = session.execute(
+        system_scope(
+            select(AllianceMember).where(
+                AllianceMember.alliance_id == view.alliance_id,
+                AllianceMember.user_id == owner_user_id,
+            )
+        )
+    ).scalar_one_or_none()
+    if member is None:
+        raise ValidationFailed("owner_user_id", "must be a member of this alliance")
+    if visibility == "private" and member.org_id != view.org_id:
+        raise ValidationFailed(
+            "owner_user_id", "a private objective must be owned by someone of your party"
+        )
+
+
+def _check_kind(kind: str, visibility: str) -> None:
+    if kind == "walk_away" and visibility != "private":
+        raise ValidationFailed("visibility", "walk-away points are always private to your party")
+
+
+def list_objectives(
+    session: Session,
+    view: AllianceView,
+    *,
+    visibility: str | None = None,
+    kind: str | None = None,
+) -> list[Objective]:
+    """Objectives the caller's party may see, shared first, newest last."""
+    stmt = scoped(view, Objective).options(joinedload(Objective.owner_user))
+    if visibility is not None:
+        stmt = stmt.where(Objective.visibility == visibility)
+    if kind is not None:
+        stmt = stmt.where(Objective.kind == kind)
+    stmt = stmt.order_by(Objective.visibility.desc(), Objective.created_at, Objective.id)
+    return list(session.execute(stmt).scalars())
+
+
+def count_objectives(session: Session, view: AllianceView) -> dict[str, int]:
+    """How many shared and own private objectives the caller sees."""
+    stmt = scoped(view, Objective).with_only_columns(Objective.visibility, func.count())
+    rows = session.execute(stmt.group_by(Objective.visibility)).all()
+    counts = {"shared": 0, "private": 0}
+    counts.update({str(v): int(n) for v, n in rows})
+    return counts
+
+
+def get_objective(session: Session, view: AllianceView, objective_id: uuid.UUID) -> Objective:
+    """One visible objective, or 404."""
+    return get_scoped(session, view, Objective, objective_id)
+
+
+def _audit(
+    session: Session,
+    view: AllianceView,
+    objective: Objective,
+    action: str,
+    *,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    chain: str | None = None,
+) -> None:
+    record(
+        session,
+        actor=view.principal.actor,
+        action=action,
+        object_type="objective",
+        object_id=objective.id,
+        chain=chain
+        or chain_for(objective.alliance_id, objective.visibility, objective.owner_org_id),
+        alliance_id=objective.alliance_id,
+        old=old,
+        new=new,
+    )
+
+
+def create_objective(session: Session, view: AllianceView, data: ObjectiveCreate) -> Objective:
+    """Add an objective; the caller's party owns it."""
+    view.require("objectives.write")
+    _check_kind(data.kind, data.visibility)
+    _check_owner(session, view, data.owner_user_id, data.visibility)
+    objective = Objective(
+        alliance_id=view.alliance_id,
+        owner_org_id=view.org_id,
+        visibility=data.visibility,
+        kind=data.kind,
+        title=data.title,
+        description=data.description,
+        owner_user_id=data.owner_user_id,
+        measure=data.measure,
+        target_date=data.target_date,
+        status=data.status,
+        created_by_id=view.principal.user_id,
+    )
+    session.add(objective)
+    session.flush()
+    _audit(
+        session,
+        view,
+        objective,
+        "objective.create",
+        new={key: getattr(objective, key) for key in (*AUDITED, "visibility")},
+    )
+    return objective
+
+
+def update_objective(
+    session: Session,
+    view: AllianceView,
+    objective_id: uuid.UUID,
+    data: ObjectiveUpdate,
+    *,
+    expected_version: int | None,
+) -> Objective:
+    """Edit an objective; sharing a private one is deliberate and cannot be undone."""
+    objective = get_objective(session, view, objective_id)
+    view.require("objectives.write")
+    if expected_version is not None and expected_version != objective.version:
+        raise PreconditionFailed(
+            f"The objective changed since you read it (version {objective.version}, "
+            f"you sent {expected_version})."
+        )
+    changes = data.model_dump(exclude_unset=True)
+    for key in ("title", "status", "visibility"):
+        if key in changes and changes[key] is None:
+            raise ValidationFailed(key, "may not be empty")
+    visibility = changes.get("visibility", objective.visibility)
+    if objective.visibility == "shared" and visibility == "private":
+        raise Conflict("visibility: a shared objective cannot be made private again")
+    _check_kind(objective.kind, visibility)
+    if "owner_user_id" in changes:
+        _check_owner(session, view, changes["owner_user_id"], visibility)
+    old = {k: getattr(objective, k) for k in changes if getattr(objective, k) != changes[k]}
+    new = {k: changes[k] for k in old}
+    if not new:
+        return objective
+    was_private = objective.visibility == "private"
+    for key, value in new.items():
+        setattr(objective, key, value)
+    objective.version += 1
+    objective.updated_at = utcnow()
+    session.flush()
+    if was_private and objective.visibility == "shared":
+        # The private history stays in the party's own chain; the shared chain learns
+        # of the record from the moment it was shared, with its content at that time.
+        _audit(
+            session,
+            view,
+            objective,
+            "objective.update",
+            old=old,
+            new=new,
+            chain=chain_for(objective.alliance_id, "private", objective.owner_org_id),
+        )
+        _audit(
+            session,
+            view,
+            objective,
+            "objective.share",
+            new={key: getattr(objective, key) for key in (*AUDITED, "visibility")},
+            chain=shared_chain(objective.alliance_id),
+        )
+    else:
+        _audit(session, view, objective, "objective.update", old=old, new=new)
+    return objective

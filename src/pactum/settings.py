@@ -1,0 +1,55 @@
+"""Settings read from ``PACTUM_*`` environment variables (never at import time)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev-insecure-secret-key"})
+DEV_SECRET = "dev-insecure-secret-key"  # noqa: S105  (refused outside development)
+
+
+class Settings(BaseSettings):
+    """Runtime configuration of one Pactum instance."""
+
+    model_config = SettingsConfigDict(env_prefix="PACTUM_", extra="ignore")
+
+    env: Literal["development", "test", "production"] = "development"
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = DEV_SECRET
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    session_absolute_hours: int = Field(default=12, ge=1, le=24 * 14)
+    cookie_secure: bool = True
+    login_max_failures: int = Field(default=5, ge=1)
+    login_window_seconds: int = Field(default=900, ge=1)
+    login_max_block_seconds: int = Field(default=300, ge=1)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        """Fill the default database URL and refuse placeholder secrets outside development."""
+        if not self.database_url:
+            self.database_url = f"sqlite:///{(self.data_dir / 'pactum.sqlite3').as_posix()}"
+        if self.env == "production" and (
+            self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32
+        ):
+            raise ValueError(
+                "PACTUM_SECRET_KEY: must be set to a random value of at least 32 characters "
+                "outside development (placeholder refused)"
+            )
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        """Whether the configured database is SQLite."""
+        return self.database_url.startswith("sqlite")
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment."""
+    return Settings()

@@ -1,0 +1,154 @@
+"""Error rendering: JSON ``{"error", "detail"}`` for the API, friendly pages for people."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pactum.core.errors import PactumError, TooManyRequests, UnscopedQueryError
+from pactum.web.render import render
+from pactum.web.session import CsrfFailed, EnrolmentRequired, LoginRequired, SecondFactorRequired
+
+log = logging.getLogger("pactum")
+
+CODES = {
+    400: "bad_request",
+    401: "unauthenticated",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    412: "precondition_failed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    428: "precondition_required",
+    429: "too_many_requests",
+}
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _json(status: int, error: str, detail: Any, headers: dict[str, str] | None = None) -> Response:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+def _page(request: Request, status: int, title: str, message: str) -> Response:
+    return render(request, "error.html", {"title": title, "message": message}, status_code=status)
+
+
+TITLES = {
+    400: "Bad request",
+    401: "Please sign in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Not allowed",
+    409: "Conflict",
+    412: "Changed by someone else",
+    422: "Please check your input",
+    428: "Version needed",
+    429: "Too many attempts",
+}
+
+
+def _field_of(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc if p not in ("body",)]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if part.isdigit() else (f".{part}" if out else part)
+    return out or "body"
+
+
+async def pactum_error(request: Request, exc: Exception) -> Response:
+    """Render a domain error with its status."""
+    assert isinstance(exc, PactumError)
+    headers: dict[str, str] = {}
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
+    if exc.status_code == 401:
+        headers["WWW-Authenticate"] = "Bearer"
+    if _is_api(request):
+        return _json(exc.status_code, exc.code, exc.detail, headers)
+    response = _page(request, exc.status_code, TITLES.get(exc.status_code, "Error"), exc.message)
+    response.headers.update(headers)
+    return response
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """422 naming each field and the rule it broke."""
+    assert isinstance(exc, RequestValidationError)
+    detail = [
+        {"field": _field_of(tuple(err.get("loc", ()))), "rule": str(err.get("msg", "invalid"))}
+        for err in exc.errors()
+    ]
+    if _is_api(request):
+        return _json(422, "validation_error", detail)
+    if any(d["field"].startswith("path") for d in detail):
+        return _page(request, 404, "Not found", "There is no such page.")
+    message = "; ".join(f"{d['field']}: {d['rule']}" for d in detail)
+    return _page(request, 422, "Please check your input", message)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (unknown route, wrong method ...)."""
+    assert isinstance(exc, StarletteHTTPException)
+    code = CODES.get(exc.status_code, "error")
+    if _is_api(request):
+        return _json(exc.status_code, code, exc.detail, dict(exc.headers or {}))
+    return _page(request, exc.status_code, TITLES.get(exc.status_code, "Error"), str(exc.detail))
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    """Anything else: log it, answer 500 without a trace."""
+    if isinstance(exc, UnscopedQueryError):
+        log.error("unscoped query: %s", exc)
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    if _is_api(request):
+        return _json(500, "internal_error", "Something went wrong on our side; it was logged.")
+    return _page(request, 500, "Something went wrong", "It was logged; please try again.")
+
+
+async def login_required(request: Request, exc: Exception) -> Response:
+    """Send people to the sign-in page, remembering where they were going."""
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+
+async def second_factor(request: Request, exc: Exception) -> Response:
+    """Ask for the TOTP code."""
+    return RedirectResponse("/login/totp", status_code=303)
+
+
+async def enrolment(request: Request, exc: Exception) -> Response:
+    """Send people whose organisation requires a second factor to set it up."""
+    return RedirectResponse("/account?enrol=1", status_code=303)
+
+
+async def csrf_failed(request: Request, exc: Exception) -> Response:
+    """Refuse a form without a valid anti-forgery token."""
+    return _page(
+        request, 403, "Form expired", "The form was stale or forged. Reload the page and retry."
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register every error handler on the app."""
+    app.add_exception_handler(PactumError, pactum_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(SecondFactorRequired, second_factor)
+    app.add_exception_handler(EnrolmentRequired, enrolment)
+    app.add_exception_handler(CsrfFailed, csrf_failed)
+    app.add_exception_handler(Exception, unexpected)
