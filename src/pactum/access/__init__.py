@@ -10,6 +10,7 @@ from pactum.access.policy import (
     not_found,
     open_alliance,
     record_denial,
+    roles_by_alliance,
     scoped,
     system_scope,
     visible_alliances,

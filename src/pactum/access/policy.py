@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, or_, select, true
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.interfaces import ORMOption
 
 from pactum.audit.service import Actor, org_chain, record
 from pactum.core.errors import Forbidden, NotFound
@@ -229,10 +230,18 @@ def scoped(view: AllianceView, model: type[M]) -> Select[tuple[M]]:
     )
 
 
-def get_scoped(session: Session, view: AllianceView, model: type[M], record_id: uuid.UUID) -> M:
-    """One visible record by id, or 404 exactly as for a missing id."""
+def get_scoped(
+    session: Session,
+    view: AllianceView,
+    model: type[M],
+    record_id: uuid.UUID,
+    *options: ORMOption,
+) -> M:
+    """One visible record by id (with loader ``options``), or 404 as for a missing id."""
     found = session.execute(
-        scoped(view, model).where(model.id == record_id)  # type: ignore[attr-defined]
+        scoped(view, model)
+        .where(model.id == record_id)  # type: ignore[attr-defined]
+        .options(*options)
     ).scalar_one_or_none()
     if found is None:
         raise not_found(view.principal, model.__name__.lower(), record_id)

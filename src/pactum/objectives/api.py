@@ -69,7 +69,6 @@ def create_objective(
     """Add an objective (``visibility``: ``shared`` or ``private`` to our party)."""
     view = open_alliance(db, me, alliance_id)
     objective = service.create_objective(db, view, body)
-    objective = service.get_objective(db, view, objective.id)
     response.headers["ETag"] = etag(objective.version)
     return objective_read(objective)
 

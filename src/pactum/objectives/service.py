@@ -12,7 +12,7 @@ from pactum.access import AllianceView, get_scoped, scoped, system_scope
 from pactum.audit.service import chain_for, record, shared_chain
 from pactum.core.errors import Conflict, PreconditionFailed, ValidationFailed
 from pactum.core.time import utcnow
-from pactum.models import AllianceMember, Objective
+from pactum.models import AllianceMember, Objective, User
 from pactum.objectives.schemas import ObjectiveCreate, ObjectiveUpdate
 
 AUDITED = ("kind", "title", "description", "owner_user_id", "measure", "target_date", "status")
@@ -73,7 +73,7 @@ def count_objectives(session: Session, view: AllianceView) -> dict[str, int]:
 
 def get_objective(session: Session, view: AllianceView, objective_id: uuid.UUID) -> Objective:
     """One visible objective, or 404."""
-    return get_scoped(session, view, Objective, objective_id)
+    return get_scoped(session, view, Objective, objective_id, joinedload(Objective.owner_user))
 
 
 def _audit(
@@ -113,6 +113,7 @@ def create_objective(session: Session, view: AllianceView, data: ObjectiveCreate
         title=data.title,
         description=data.description,
         owner_user_id=data.owner_user_id,
+        owner_user=session.get(User, data.owner_user_id) if data.owner_user_id else None,
         measure=data.measure,
         target_date=data.target_date,
         status=data.status,
@@ -163,6 +164,8 @@ def update_objective(
     was_private = objective.visibility == "private"
     for key, value in new.items():
         setattr(objective, key, value)
+    if "owner_user_id" in new:
+        objective.owner_user = session.get(User, new["owner_user_id"]) if new["owner_user_id"] else None
     objective.version += 1
     objective.updated_at = utcnow()
     session.flush()
