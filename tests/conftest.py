@@ -19,10 +19,9 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from pactum.access import guard
+from pactum.access import Principal, guard, open_alliance, system_scope
 from pactum.alliances import service as alliances
 from pactum.alliances.schemas import AllianceCreate, MemberCreate, PartnerIn
-from pactum.access import Principal, open_alliance, system_scope
 from pactum.audit.service import Actor
 from pactum.auth import service as auth
 from pactum.auth.service import active_memberships, principal_for
@@ -138,8 +137,10 @@ def _build_world(session: Session, settings: Settings) -> World:
             system,
             org=org,
             data=PersonCreate(
-                email=f"{key}@example.com", name=key.replace("_", " ").title(),
-                is_admin=is_admin, password=PASSWORD,
+                email=f"{key}@example.com",
+                name=key.replace("_", " ").title(),
+                is_admin=is_admin,
+                password=PASSWORD,
             ),
         )
     session.flush()
@@ -239,4 +240,3 @@ def strict_client(app: FastAPI) -> Iterator[TestClient]:
     """A test client that re-raises server errors (to see their traceback)."""
     with TestClient(app, base_url="https://testserver") as c:
         yield c
-

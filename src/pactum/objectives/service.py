@@ -165,7 +165,9 @@ def update_objective(
     for key, value in new.items():
         setattr(objective, key, value)
     if "owner_user_id" in new:
-        objective.owner_user = session.get(User, new["owner_user_id"]) if new["owner_user_id"] else None
+        objective.owner_user = (
+            session.get(User, new["owner_user_id"]) if new["owner_user_id"] else None
+        )
     objective.version += 1
     objective.updated_at = utcnow()
     session.flush()
