@@ -181,15 +181,17 @@ def colleagues(session: Session, org_id: uuid.UUID) -> list[User]:
 
 
 def get_person(session: Session, principal: Principal, user_id: uuid.UUID) -> Person:
-    """One person of the caller's organisation, or 404."""
-    org_id = _require_org_admin(principal)
-    membership = session.execute(
-        select(OrgMembership)
-        .where(OrgMembership.org_id == org_id, OrgMembership.user_id == user_id)
-        .options(joinedload(OrgMembership.user))
-    ).scalar_one_or_none()
+    """One person of the caller's organisation (404 outside it, 403 for non-administrators)."""
+    membership = None
+    if principal.org_id is not None:
+        membership = session.execute(
+            select(OrgMembership)
+            .where(OrgMembership.org_id == principal.org_id, OrgMembership.user_id == user_id)
+            .options(joinedload(OrgMembership.user))
+        ).scalar_one_or_none()
     if membership is None:
         raise NotFound()
+    _require_org_admin(principal)
     return Person(membership.user, membership)
 
 

@@ -1,0 +1,87 @@
+"""Helpers shared by tests: signed-in web clients, extra records, route enumeration."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from pactum.access import open_alliance
+from pactum.alliances import service as alliances
+from pactum.alliances.schemas import AllianceCreate, MemberCreate, PartnerIn
+from pactum.auth.service import start_session
+from pactum.models import User
+from pactum.objectives import service as objectives
+from pactum.objectives.schemas import ObjectiveCreate
+from pactum.settings import Settings
+from pactum.web.session import COOKIE
+from tests.conftest import Person, World
+
+
+def sign_in(client: TestClient, db: Session, settings: Settings, person: Person) -> str:
+    """Give the client a web session for ``person``; returns the session's CSRF token."""
+    user = db.get(User, person.user_id)
+    assert user is not None
+    token, web = start_session(db, settings, user, client="test")
+    db.commit()
+    client.cookies.set(COOKIE, token)
+    return web.csrf_token
+
+
+def private_objective(db: Session, world: World, owner: str, title: str) -> uuid.UUID:
+    """Create an objective private to ``owner``'s party in the shared alliance."""
+    view = open_alliance(db, world[owner].principal, world.alliance_id)
+    objective = objectives.create_objective(
+        db, view, ObjectiveCreate(title=title, visibility="private")
+    )
+    db.commit()
+    return objective.id
+
+
+def shared_objective(db: Session, world: World, owner: str, title: str) -> uuid.UUID:
+    """Create a shared objective in the shared alliance."""
+    view = open_alliance(db, world[owner].principal, world.alliance_id)
+    objective = objectives.create_objective(
+        db, view, ObjectiveCreate(title=title, visibility="shared")
+    )
+    db.commit()
+    return objective.id
+
+
+def alliance_without_b(db: Session, world: World) -> tuple[uuid.UUID, uuid.UUID]:
+    """An alliance proposed by A to C (not yet accepted): (alliance id, A's member id)."""
+    alliance = alliances.create_alliance(
+        db,
+        world["a_manager"].principal,
+        AllianceCreate(
+            name="A and C, pending",
+            types=["licensing"],
+            my_role="licensor",
+            partners=[PartnerIn(org_id=world.orgs["C"], role="licensee")],
+        ),
+    )
+    view = open_alliance(db, world["a_manager"].principal, alliance.id)
+    member = alliances.add_member(
+        db, view, MemberCreate(user_id=world["a_contributor"].user_id, role="contributor")
+    )
+    db.commit()
+    return alliance.id, member.id
+
+
+def invitation_to_a(db: Session, world: World) -> uuid.UUID:
+    """An alliance proposed by C to A; returns A's party (invitation) id."""
+    alliance = alliances.create_alliance(
+        db,
+        world["c_admin"].principal,
+        AllianceCreate(
+            name="C invites A",
+            types=["research_collaboration"],
+            my_role="partner",
+            partners=[PartnerIn(org_id=world.orgs["A"], role="originator")],
+        ),
+    )
+    view = open_alliance(db, world["c_admin"].principal, alliance.id)
+    party = next(p for p in view.alliance.parties if p.org_id == world.orgs["A"])
+    db.commit()
+    return party.id
