@@ -88,8 +88,11 @@ def make_machine(client: TestClient, world: World, connection: Connection, facto
             expected = 200 if oid in self.visible_to(party) else 404
             assert response.status_code == expected, (party, self.known[oid], response.text)
 
-        @rule(party=st.sampled_from(PARTIES), oid=objectives, status=st.sampled_from(
-            ("on_track", "at_risk", "achieved")))
+        @rule(
+            party=st.sampled_from(PARTIES),
+            oid=objectives,
+            status=st.sampled_from(("on_track", "at_risk", "achieved")),
+        )
         def update(self, party: str, oid: str, status: str) -> None:
             response = client.patch(
                 f"{base}/{oid}",
@@ -164,9 +167,7 @@ def make_machine(client: TestClient, world: World, connection: Connection, facto
         def audit_export_is_clean(self, party: str) -> None:
             with factory() as session:
                 text = "\n".join(
-                    export_lines(
-                        session, alliance_id=world.alliance_id, org_id=world[party].org_id
-                    )
+                    export_lines(session, alliance_id=world.alliance_id, org_id=world[party].org_id)
                 )
             for hidden in self.hidden_from(party):
                 assert hidden.id not in text
@@ -176,7 +177,10 @@ def make_machine(client: TestClient, world: World, connection: Connection, facto
 
 
 def test_nothing_private_crosses_between_parties(
-    client: TestClient, world: World, connection: Connection, factory  # type: ignore[no-untyped-def]
+    client: TestClient,
+    world: World,
+    connection: Connection,
+    factory,  # type: ignore[no-untyped-def]
 ) -> None:
     """Random interleavings of two parties' actions never leak private records."""
     machine = make_machine(client, world, connection, factory)

@@ -149,8 +149,13 @@ def _call(
 
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
 def test_outsiders_get_the_same_404_as_a_missing_id(
-    method: str, path: str, client: TestClient, db: Session, settings: Settings,
-    world: World, ids: Ids,
+    method: str,
+    path: str,
+    client: TestClient,
+    db: Session,
+    settings: Settings,
+    world: World,
+    ids: Ids,
 ) -> None:
     """Other organisation and other party's member: identical to a missing id (404)."""
     ids = _objective_routes_use_shared_alliance(path, ids, world)
@@ -168,8 +173,13 @@ def test_outsiders_get_the_same_404_as_a_missing_id(
 
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])
 def test_anonymous_is_refused_and_insiders_never_see_5xx(
-    method: str, path: str, client: TestClient, db: Session, settings: Settings,
-    world: World, ids: Ids,
+    method: str,
+    path: str,
+    client: TestClient,
+    db: Session,
+    settings: Settings,
+    world: World,
+    ids: Ids,
 ) -> None:
     """Anonymous callers are sent to sign in (401 / redirect); insiders never get 5xx."""
     ids = _objective_routes_use_shared_alliance(path, ids, world)

@@ -6,19 +6,32 @@ import json
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from pactum.access import open_alliance
 from pactum.audit import verify as standalone
-from pactum.audit.service import export_csv, export_lines, shared_chain, verify_trail
+from pactum.audit.service import (
+    Actor,
+    export_csv,
+    export_lines,
+    record,
+    shared_chain,
+    verify_trail,
+)
+from pactum.core.db import make_sessionmaker, transaction
 from pactum.models import AuditEntry
+from pactum.objectives.schemas import ObjectiveCreate
+from pactum.objectives.service import create_objective
 from pactum.settings import Settings
-from tests.conftest import PASSWORD, World
+from tests.conftest import World
 from tests.support import private_objective, shared_objective
 
 VERIFY_PY = Path(standalone.__file__)
@@ -35,8 +48,9 @@ def _allow_tampering(db: Session) -> None:
 
 def _entries(db: Session, chain: str) -> list[AuditEntry]:
     return list(
-        db.execute(select(AuditEntry).where(AuditEntry.chain == chain).order_by(AuditEntry.seq))
-        .scalars()
+        db.execute(
+            select(AuditEntry).where(AuditEntry.chain == chain).order_by(AuditEntry.seq)
+        ).scalars()
     )
 
 
@@ -66,7 +80,10 @@ def test_changed_content_is_detected_at_the_exact_entry(db: Session, world: Worl
     )
     result = verify_trail(db)
     assert not result.ok
-    assert result.problem == f"chain {chain} seq {target.seq}: hash mismatch (entry content was altered)"
+    assert (
+        result.problem
+        == f"chain {chain} seq {target.seq}: hash mismatch (entry content was altered)"
+    )
 
 
 def test_recomputed_hash_still_breaks_the_next_link(db: Session, world: World) -> None:
@@ -75,13 +92,20 @@ def test_recomputed_hash_still_breaks_the_next_link(db: Session, world: World) -
     entries = _entries(db, chain)
     target = entries[1]
     forged = {
-        "chain": target.chain, "seq": target.seq,
+        "chain": target.chain,
+        "seq": target.seq,
         "ts": target.ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-        "alliance_id": str(target.alliance_id), "actor_user_id": str(target.actor_user_id),
-        "actor_org_id": str(target.actor_org_id), "actor_name": "Mallory",
-        "action": target.action, "object_type": target.object_type,
-        "object_id": target.object_id, "old": target.old_values, "new": target.new_values,
-        "reason": target.reason, "prev_hash": target.prev_hash,
+        "alliance_id": str(target.alliance_id),
+        "actor_user_id": str(target.actor_user_id),
+        "actor_org_id": str(target.actor_org_id),
+        "actor_name": "Mallory",
+        "action": target.action,
+        "object_type": target.object_type,
+        "object_id": target.object_id,
+        "old": target.old_values,
+        "new": target.new_values,
+        "reason": target.reason,
+        "prev_hash": target.prev_hash,
     }
     _allow_tampering(db)
     db.execute(
@@ -107,7 +131,8 @@ def test_removed_entries_are_detected(db: Session, world: World, which: str) -> 
     if which == "middle":
         assert problem.startswith(f"chain {chain} seq {target.seq + 1}: expected seq {target.seq}")
     else:
-        assert "head does not match the last entry" in problem and chain in problem
+        assert "head does not match the last entry" in problem
+        assert chain in problem
 
 
 def test_entry_is_written_in_the_same_transaction(db: Session, world: World) -> None:
@@ -122,10 +147,6 @@ def test_entry_is_written_in_the_same_transaction(db: Session, world: World) -> 
 
 def shared_objective_in(db: Session, world: World) -> None:
     """Create a shared objective without committing."""
-    from pactum.access import open_alliance
-    from pactum.objectives.service import create_objective
-    from pactum.objectives.schemas import ObjectiveCreate
-
     view = open_alliance(db, world["a_manager"].principal, world.alliance_id)
     create_objective(db, view, ObjectiveCreate(title="rolled back"))
 
@@ -138,12 +159,17 @@ def test_sign_ins_and_refused_accesses_are_audited(
     token = page.cookies.get("pactum_csrf") or client.cookies.get("pactum_csrf")
     client.post(
         "/login",
-        data={"email": "b_manager@example.com", "password": "wrong password!!", "csrf_token": token},
+        data={
+            "email": "b_manager@example.com",
+            "password": "wrong password!!",
+            "csrf_token": token,
+        },
         follow_redirects=False,
     )
     hidden = private_objective(db, world, "a_manager", "A hides this")
     response = client.get(
-        f"/api/v1/alliances/{world.alliance_id}/objectives/{hidden}", headers=world["b_manager"].headers
+        f"/api/v1/alliances/{world.alliance_id}/objectives/{hidden}",
+        headers=world["b_manager"].headers,
     )
     assert response.status_code == 404
     actions = {
@@ -178,9 +204,7 @@ def test_party_export_holds_no_private_content_of_the_other(
     assert "Walk away below 40%" in export_a
 
 
-def test_standalone_verifier_runs_without_pactum(
-    db: Session, world: World, tmp_path: Path
-) -> None:
+def test_standalone_verifier_runs_without_pactum(db: Session, world: World, tmp_path: Path) -> None:
     """AUD-4: verify.py alone (isolated interpreter, no Pactum importable) checks an export."""
     path = _export(db, world, "b_manager", tmp_path)
     alone = tmp_path / "alone"
@@ -203,7 +227,8 @@ def test_truncated_export_is_detected(db: Session, world: World, tmp_path: Path)
     lines = path.read_bytes().split(b"\n")
     path.write_bytes(b"\n".join(lines[:-2]) + b"\n")
     problem = standalone.verify_file(str(path))
-    assert problem is not None and "head does not match" in problem
+    assert problem is not None
+    assert "head does not match" in problem
 
 
 def test_line_separators_in_content_do_not_break_the_export(
@@ -231,14 +256,9 @@ def test_human_readable_csv(db: Session, world: World) -> None:
 
 
 def test_concurrent_appends_never_fork_a_chain(
-    settings: Settings, world: World, engine  # type: ignore[no-untyped-def]
+    settings: Settings, world: World, engine: Engine
 ) -> None:
     """AUD-2: appends are serialised; parallel writers produce one gap-free chain."""
-    import threading
-
-    from pactum.audit.service import Actor, record
-    from pactum.core.db import make_sessionmaker, transaction
-
     factory = make_sessionmaker(engine)
     chain = f"test:concurrency:{world.alliance_id}"
     errors: list[BaseException] = []
@@ -248,8 +268,12 @@ def test_concurrent_appends_never_fork_a_chain(
             for i in range(5):
                 with transaction(factory) as session:
                     record(
-                        session, actor=Actor.system(f"w{n}"), action="test.append",
-                        object_type="test", object_id=f"{n}-{i}", chain=chain,
+                        session,
+                        actor=Actor.system(f"w{n}"),
+                        action="test.append",
+                        object_type="test",
+                        object_id=f"{n}-{i}",
+                        chain=chain,
                     )
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
@@ -262,7 +286,8 @@ def test_concurrent_appends_never_fork_a_chain(
     assert not errors, errors
     with transaction(factory) as session:
         seqs = [
-            e.seq for e in session.execute(
+            e.seq
+            for e in session.execute(
                 select(AuditEntry).where(AuditEntry.chain == chain).order_by(AuditEntry.seq)
             ).scalars()
         ]

@@ -14,7 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, exists, or_, select, true
+from sqlalchemy import Select, exists, false, or_, select, true
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.interfaces import ORMOption
 
@@ -25,6 +25,7 @@ from pactum.models import Alliance, AllianceMember, AllianceParty, AllianceScope
 SCOPED = {"pactum_scoped": True}
 
 M = TypeVar("M", bound=AllianceScoped)
+S = TypeVar("S", bound=Select[Any])
 
 # action -> alliance roles allowed; "org_admin" means an administrator of the caller's party.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -95,7 +96,7 @@ class AllianceView:
             raise Forbidden(f"Your alliance role does not allow this ({action}).")
 
 
-def system_scope(stmt: Select[Any]) -> Select[Any]:
+def system_scope(stmt: S) -> S:
     """Mark a query as deliberately unscoped (command-line tools, exports, demo loading)."""
     return stmt.execution_options(**SCOPED)
 
@@ -110,10 +111,10 @@ def _member_or_admin(principal: Principal) -> Any:
     return true() if principal.is_org_admin else is_member
 
 
-def visible_alliances(principal: Principal) -> Select[tuple[Alliance]]:
+def visible_alliances(principal: Principal) -> Select[Alliance]:
     """Alliances in which the caller's organisation is an accepted party and they may look."""
     if principal.org_id is None:
-        return select(Alliance).where(False).execution_options(**SCOPED)
+        return select(Alliance).where(false()).execution_options(**SCOPED)
     return (
         select(Alliance)
         .join(AllianceParty, AllianceParty.alliance_id == Alliance.id)
@@ -127,10 +128,10 @@ def visible_alliances(principal: Principal) -> Select[tuple[Alliance]]:
     )
 
 
-def invitations_for(principal: Principal) -> Select[tuple[AllianceParty]]:
+def invitations_for(principal: Principal) -> Select[AllianceParty]:
     """Open invitations addressed to the caller's organisation (administrators only)."""
     if principal.org_id is None or not principal.is_org_admin:
-        return select(AllianceParty).where(False).execution_options(**SCOPED)
+        return select(AllianceParty).where(false()).execution_options(**SCOPED)
     return (
         select(AllianceParty)
         .where(AllianceParty.org_id == principal.org_id, AllianceParty.state == "invited")
@@ -218,7 +219,7 @@ def roles_by_alliance(
     return {a: frozenset(r) for a, r in found.items()}
 
 
-def scoped(view: AllianceView, model: type[M]) -> Select[tuple[M]]:
+def scoped(view: AllianceView, model: type[M]) -> Select[M]:
     """All records of ``model`` in the alliance that the caller's party may see."""
     return (
         select(model)

@@ -6,13 +6,13 @@ import csv
 import io
 import json
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -172,7 +172,7 @@ _COLUMNS = (
 )
 
 
-def _as_dict(row: Row[Any]) -> dict[str, Any]:
+def _as_dict(row: Sequence[Any]) -> dict[str, Any]:
     """Turn a selected row into the exported/hashed entry form."""
     return {
         "chain": row[0],

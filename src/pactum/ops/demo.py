@@ -115,7 +115,7 @@ PEOPLE = (
 
 ALLIANCE_NAME = "HLX-204 KRAS G12D co-development"
 
-SHARED = (
+SHARED: tuple[tuple[str, str, str, str, date, str, str], ...] = (
     (
         "objective",
         "First patient dosed in the Phase I dose-escalation study",
@@ -153,7 +153,7 @@ SHARED = (
         HELIX,
     ),
 )
-PRIVATE = (
+PRIVATE: tuple[tuple[str, str, str, str, str, date | None], ...] = (
     (
         HELIX,
         "walk_away",
@@ -291,7 +291,7 @@ def load(session: Session) -> bool:
                 }
             ),
         )
-    for org, kind, title, description, measure, target in PRIVATE:
+    for org, kind, title, description, measure, due in PRIVATE:
         view = open_alliance(session, principal(managers[org]), alliance.id)
         objectives.create_objective(
             session,
@@ -302,7 +302,7 @@ def load(session: Session) -> bool:
                     "title": title,
                     "description": description,
                     "measure": measure,
-                    "target_date": target,
+                    "target_date": due,
                     "visibility": "private",
                     "owner_user_id": users[managers[org]].id,
                 }

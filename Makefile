@@ -1,0 +1,51 @@
+# Pactum: `make run` serves the demo, `make test` runs every check. Both create .venv/.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := $(shell command -v uv 2>/dev/null || echo $(BIN)/uv)
+
+.PHONY: install run test lint typecheck browser-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# Install the locked dependencies (and Pactum itself, editable) into .venv/.
+install: | $(BIN)/python
+	@if [ "$(UV)" = "$(BIN)/uv" ]; then $(MAKE) --no-print-directory $(BIN)/uv; fi
+	$(UV) sync --frozen --python $(BIN)/python
+
+# Install, migrate, load the demo data (idempotent) and serve on http://127.0.0.1:8000.
+run: install
+	$(BIN)/pactum demo
+
+# Debian's Chromium for the browser tests (Playwright drives it; nothing is downloaded).
+browser-deps:
+	@bash scripts/install-chromium.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+typecheck: install
+	$(BIN)/mypy
+
+# Everything CI runs: install, lint, types, import contracts, tests on SQLite (+ PostgreSQL).
+test: install browser-deps lint typecheck
+	@PACTUM_TEST_DATABASE_URL= $(BIN)/pytest tests
+	@if [ -n "$$PACTUM_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		$(BIN)/pytest tests; \
+	fi
+
+# Performance benchmarks (figures printed; see README).
+bench: install
+	$(BIN)/python benchmarks/bench_core.py
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis
