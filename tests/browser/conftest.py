@@ -1,0 +1,207 @@
+"""Real-browser fixtures: a migrated, seeded Pactum served by uvicorn on a free local port,
+and a headless Chromium (the system's, never downloaded)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from pactum.audit.service import Actor
+from pactum.core.db import make_engine
+from pactum.core.migrate import upgrade
+from pactum.main import create_app
+from pactum.models import Organisation
+from pactum.orgs import service as orgs
+from pactum.orgs.schemas import OrgCreate, PersonCreate
+from pactum.settings import Settings
+
+CHROMIUM = os.environ.get("PACTUM_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "amber kettle orbit lantern"
+
+
+@dataclass(frozen=True)
+class Account:
+    """A seeded person who signs in through the pages."""
+
+    email: str
+    name: str
+    password: str = PASSWORD
+
+
+@dataclass(frozen=True)
+class Site:
+    """The running instance and its seeded people."""
+
+    url: str
+    biotech: str
+    pharma: str
+    biotech_manager: Account
+    biotech_colleague: Account
+    pharma_admin: Account
+    pharma_colleague: Account
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _database(tmp: Path) -> tuple[str, dict[str, object], str | None]:
+    """SQLite in the temp folder, or a fresh schema on PACTUM_TEST_DATABASE_URL's server."""
+    url = os.environ.get("PACTUM_TEST_DATABASE_URL", "")
+    if not url:
+        return f"sqlite:///{tmp / 'e2e.sqlite3'}", {}, None
+    schema = f"pactum_e2e_{uuid.uuid4().hex[:10]}"
+    return url, {"options": f"-csearch_path={schema}"}, schema
+
+
+def _seed(engine: Engine, site: dict[str, Account], names: dict[str, str]) -> None:
+    system = Actor.system("browser tests")
+    with Session(engine) as session:
+        biotech = orgs.create_org(session, system, OrgCreate(name=names["biotech"]))
+        pharma = orgs.create_org(session, system, OrgCreate(name=names["pharma"]))
+        cast: list[tuple[str, Organisation, bool]] = [
+            ("biotech_manager", biotech, False),
+            ("biotech_colleague", biotech, False),
+            ("pharma_admin", pharma, True),
+            ("pharma_colleague", pharma, False),
+        ]
+        for key, org, is_admin in cast:
+            account = site[key]
+            orgs.create_user(
+                session,
+                system,
+                org=org,
+                data=PersonCreate(
+                    email=account.email,
+                    name=account.name,
+                    is_admin=is_admin,
+                    password=account.password,
+                ),
+            )
+        session.commit()
+
+
+@contextmanager
+def serve_pactum() -> Iterator[Site]:
+    """Run a migrated, seeded Pactum on 127.0.0.1 until the block ends."""
+    with tempfile.TemporaryDirectory(prefix="pactum-e2e-") as tmp_name:
+        tmp = Path(tmp_name)
+        url, connect_args, schema = _database(tmp)
+        if schema is not None:
+            admin = make_engine(url)
+            with admin.begin() as conn:
+                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+            admin.dispose()
+        engine = make_engine(url, connect_args=connect_args) if connect_args else make_engine(url)
+        settings = Settings(
+            env="test",
+            data_dir=tmp,
+            database_url=url,
+            cookie_secure=False,
+            secret_key="x" * 40,
+        )
+        try:
+            upgrade(engine)
+            accounts = {
+                "biotech_manager": Account("maya.chen@helix.example.com", "Maya Chen"),
+                "biotech_colleague": Account("omar.haddad@helix.example.com", "Omar Haddad"),
+                "pharma_admin": Account("lena.vogel@northwind.example.com", "Lena Vogel"),
+                "pharma_colleague": Account("raj.patel@northwind.example.com", "Raj Patel"),
+            }
+            names = {"biotech": "Helix Biotherapeutics", "pharma": "Northwind Pharma"}
+            _seed(engine, accounts, names)
+            app = create_app(settings, engine=engine)
+            port = _free_port()
+            server = uvicorn.Server(
+                uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+            )
+            thread = threading.Thread(target=server.run, daemon=True)
+            thread.start()
+            deadline = time.monotonic() + 15
+            while not server.started:
+                if time.monotonic() > deadline or not thread.is_alive():
+                    raise RuntimeError("the test server did not start")
+                time.sleep(0.05)
+            try:
+                yield Site(
+                    url=f"http://127.0.0.1:{port}",
+                    biotech=names["biotech"],
+                    pharma=names["pharma"],
+                    **accounts,
+                )
+            finally:
+                server.should_exit = True
+                thread.join(timeout=10)
+        finally:
+            engine.dispose()
+            if schema is not None:
+                admin = make_engine(url)
+                with admin.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+                admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[Site]:
+    """Pactum running on 127.0.0.1 with two organisations and four people."""
+    with serve_pactum() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    """The Playwright driver."""
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    """A headless Chromium from the system (no download)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}")
+    launched = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    )
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def context(browser: Browser, site: Site) -> Iterator[BrowserContext]:
+    """A fresh browser profile (own cookies) for one test."""
+    ctx = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(10_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """A tab in the test's browser profile."""
+    return context.new_page()
