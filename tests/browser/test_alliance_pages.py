@@ -12,8 +12,15 @@ from tests.browser.conftest import Account, Site
 
 pytestmark = pytest.mark.browser
 
-SHARED = {"biotech": "Helix shared: IND accepted by the FDA", "pharma": "Northwind shared: CMC transfer"}
-PRIVATE = {"biotech": "Helix private: royalty floor 8%", "pharma": "Northwind private: upfront cap"}
+SHARED = {
+    "biotech": "Helix shared: IND accepted by the FDA",
+    "pharma": "Northwind shared: CMC transfer",
+}
+PRIVATE = {
+    "biotech": "Helix private: royalty floor 8%",
+    "pharma": "Northwind private: upfront cap",
+}
+ACCEPTED = "Invitation accepted. Welcome to the alliance."
 
 
 def sign_in(page: Page, account: Account) -> None:
@@ -94,7 +101,7 @@ def test_two_parties_share_objectives_and_keep_private_ones(
     expect(invitations).to_contain_text(site.biotech)
     invitations.get_by_role("link", name=re.compile("Review invitation")).click()
     pharma.get_by_role("button", name="Accept invitation").click()
-    expect(pharma.get_by_role("status")).to_have_text("Invitation accepted. Welcome to the alliance.")
+    expect(pharma.get_by_role("status")).to_have_text(ACCEPTED)
     expect(pharma.get_by_role("heading", level=1)).to_have_text("Aurora KRAS programme")
 
     # Each party adds one shared and one private objective through the pages.
@@ -109,7 +116,8 @@ def test_two_parties_share_objectives_and_keep_private_ones(
         tab.goto(alliance)
         shared = section_text(tab, "shared")
         private = section_text(tab, "private")
-        assert SHARED["biotech"] in shared and SHARED["pharma"] in shared
+        assert SHARED["biotech"] in shared
+        assert SHARED["pharma"] in shared
         assert PRIVATE[me] in private
         assert PRIVATE[me] not in shared
         body = tab.locator("body").inner_text()
@@ -118,7 +126,8 @@ def test_two_parties_share_objectives_and_keep_private_ones(
         assert export.ok
         assert "attachment" in export.headers["content-disposition"]
         csv_text = export.text()
-        assert SHARED["biotech"] in csv_text and SHARED["pharma"] in csv_text
+        assert SHARED["biotech"] in csv_text
+        assert SHARED["pharma"] in csv_text
         assert PRIVATE[me] in csv_text
         assert PRIVATE[other] not in csv_text, f"{me}'s export holds {other}'s private objective"
 
@@ -126,9 +135,11 @@ def test_two_parties_share_objectives_and_keep_private_ones(
     page.goto(alliance)
     row = page.locator("#private tr", has_text=PRIVATE["biotech"])
     edit_url = row.get_by_role("link", name=re.compile("Edit")).get_attribute("href")
-    assert edit_url and edit_url.endswith("/edit")
+    assert edit_url
+    assert edit_url.endswith("/edit")
     response = pharma.goto(edit_url)
-    assert response is not None and response.status == 404
+    assert response is not None
+    assert response.status == 404
     expect(pharma.get_by_role("heading", level=1)).to_have_text("Not found")
     assert PRIVATE["biotech"] not in pharma.content()
     pharma_ctx.close()
@@ -161,9 +172,7 @@ def test_form_error_is_shown_next_to_the_field_and_nothing_is_created(
     expect(page.locator("#private")).to_contain_text("Nothing private yet")
 
 
-def test_login_page_is_labelled_and_works_with_the_keyboard_alone(
-    page: Page, site: Site
-) -> None:
+def test_login_page_is_labelled_and_works_with_the_keyboard_alone(page: Page, site: Site) -> None:
     """Every input has a label; Tab reaches the fields in order and Enter signs in."""
     page.goto("/login")
     expect(page.get_by_label("E-mail address")).to_have_attribute("type", "email")

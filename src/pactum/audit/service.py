@@ -8,15 +8,15 @@ import json
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from pactum.audit.verify import FORMAT, GENESIS, check_entries, entry_hash
+from pactum.audit.verify import FORMAT, GENESIS, ChainChecker, entry_hash, values_hash
 from pactum.core.time import iso, utcnow
 from pactum.models import AuditEntry, AuditHead
 
@@ -153,34 +153,41 @@ def record(
     return entry
 
 
-_COLUMNS = (
-    AuditEntry.chain,
-    AuditEntry.seq,
-    AuditEntry.ts,
-    AuditEntry.alliance_id,
-    AuditEntry.actor_user_id,
-    AuditEntry.actor_org_id,
-    AuditEntry.actor_name,
-    AuditEntry.action,
-    AuditEntry.object_type,
-    AuditEntry.object_id,
-    AuditEntry.old_values,
-    AuditEntry.new_values,
-    AuditEntry.reason,
-    AuditEntry.prev_hash,
-    AuditEntry.hash,
+_SELECT = (
+    "SELECT chain, seq, ts, alliance_id, actor_user_id, actor_org_id, actor_name, action, "
+    "object_type, object_id, old_values, new_values, reason, prev_hash, hash FROM audit_entries"
 )
 
 
+def _ts(value: Any) -> str:
+    """Canonical time text from a raw column value (SQLite text or a driver datetime)."""
+    if isinstance(value, datetime):
+        return iso(value if value.tzinfo else value.replace(tzinfo=UTC))
+    text_value = str(value).replace(" ", "T")
+    return (text_value if "." in text_value else text_value + ".000000") + "Z"
+
+
+def _uid(value: Any) -> str | None:
+    """Canonical UUID text from a raw column value (SQLite hex or a driver UUID)."""
+    if value is None:
+        return None
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    h = str(value)
+    if len(h) == 32:
+        return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    return h
+
+
 def _as_dict(row: Sequence[Any]) -> dict[str, Any]:
-    """Turn a selected row into the exported/hashed entry form."""
+    """Turn a raw row into the exported/hashed entry form."""
     return {
         "chain": row[0],
         "seq": int(row[1]),
-        "ts": iso(row[2]),
-        "alliance_id": str(row[3]) if row[3] else None,
-        "actor_user_id": str(row[4]) if row[4] else None,
-        "actor_org_id": str(row[5]) if row[5] else None,
+        "ts": _ts(row[2]),
+        "alliance_id": _uid(row[3]),
+        "actor_user_id": _uid(row[4]),
+        "actor_org_id": _uid(row[5]),
         "actor_name": row[6],
         "action": row[7],
         "object_type": row[8],
@@ -194,10 +201,13 @@ def _as_dict(row: Sequence[Any]) -> dict[str, Any]:
 
 
 def _iter_entries(session: Session, chains: list[str] | None = None) -> Iterator[dict[str, Any]]:
-    """Stream entries ordered by chain and sequence."""
-    stmt = select(*_COLUMNS).order_by(AuditEntry.chain, AuditEntry.seq)
-    if chains is not None:
-        stmt = stmt.where(AuditEntry.chain.in_(chains))
+    """Stream entries ordered by chain and sequence (raw rows: no ORM overhead)."""
+    if chains is None:
+        stmt = text(f"{_SELECT} ORDER BY chain, seq")
+    else:
+        stmt = text(f"{_SELECT} WHERE chain IN :chains ORDER BY chain, seq").bindparams(
+            bindparam("chains", value=chains, expanding=True)
+        )
     result = session.execute(stmt.execution_options(yield_per=5000))
     for row in result:
         yield _as_dict(row)
@@ -224,17 +234,21 @@ class VerifyResult:
 
 
 def verify_trail(session: Session) -> VerifyResult:
-    """Recompute every chain; report the first broken entry."""
-    counter = {"n": 0}
-
-    def counted() -> Iterator[dict[str, Any]]:
-        for entry in _iter_entries(session):
-            counter["n"] += 1
-            yield entry
-
+    """Recompute every chain from the raw rows; report the first broken entry."""
+    checker = ChainChecker()
+    result = session.execute(
+        text(f"{_SELECT} ORDER BY chain, seq").execution_options(yield_per=5000)
+    )
+    for row in result:
+        values = [
+            row[0], int(row[1]), _ts(row[2]), _uid(row[3]), _uid(row[4]), _uid(row[5]),
+            row[6], row[7], row[8], row[9], row[10], row[11], row[12], row[13],
+        ]  # fmt: skip
+        if not checker.feed(row[0], values[1], row[13], row[14], values_hash(values)):
+            break
     heads = _heads(session)
-    problem = check_entries(counted(), heads)
-    return VerifyResult(problem is None, counter["n"], len(heads), problem)
+    problem = checker.problem or checker.check_heads(heads)
+    return VerifyResult(problem is None, checker.count, len(heads), problem)
 
 
 def export_lines(session: Session, *, alliance_id: uuid.UUID, org_id: uuid.UUID) -> Iterator[str]:

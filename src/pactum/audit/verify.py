@@ -7,7 +7,8 @@ the file is intact; exit status 1 and the first broken entry otherwise.
 An export holds one JSON object per line, ASCII-escaped, split only on ``\\n``. The first
 line is a header (``"format": "pactum-audit-export"``); the rest are entries. Each entry's
 ``hash`` is SHA-256 over ``prev_hash + "\\n" + canonical(entry)``, where ``canonical`` is the
-entry without ``hash``, as JSON with sorted keys, no spaces and ASCII escapes. Within a
+JSON array of the entry's ``HASHED_FIELDS`` values in that order, without spaces and with
+ASCII escapes. Within a
 chain the sequence numbers run 1, 2, 3 ... and each ``prev_hash`` is the previous entry's
 ``hash`` (64 zeros for the first). The header names each chain's head (last seq and hash),
 so a truncated export is detected too.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 GENESIS = "0" * 64
@@ -44,51 +45,81 @@ HASHED_FIELDS = (
 )
 
 
+def canonical_values(values: Sequence[Any]) -> bytes:
+    """Encode the hashed fields, given in ``HASHED_FIELDS`` order, canonically."""
+    return json.dumps(list(values), separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
 def canonical(entry: Mapping[str, Any]) -> bytes:
-    """Encode the hashed fields of an entry canonically (sorted keys, ASCII, compact)."""
-    body = {key: entry[key] for key in HASHED_FIELDS}
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode(
-        "ascii"
-    )
+    """Encode the hashed fields of an entry canonically (a JSON array in field order)."""
+    return canonical_values([entry[key] for key in HASHED_FIELDS])
+
+
+def values_hash(values: Sequence[Any]) -> str:
+    """SHA-256 over ``prev_hash`` (the last value), a newline and the canonical encoding."""
+    digest = hashlib.sha256(str(values[-1]).encode("ascii"))
+    digest.update(b"\n")
+    digest.update(canonical_values(values))
+    return digest.hexdigest()
 
 
 def entry_hash(entry: Mapping[str, Any]) -> str:
     """Return the SHA-256 hex digest chaining ``entry`` to its ``prev_hash``."""
-    digest = hashlib.sha256()
-    digest.update(str(entry["prev_hash"]).encode("ascii"))
-    digest.update(b"\n")
-    digest.update(canonical(entry))
-    return digest.hexdigest()
+    return values_hash([entry[key] for key in HASHED_FIELDS])
+
+
+class ChainChecker:
+    """Checks entries fed in chain order; remembers the first problem."""
+
+    def __init__(self) -> None:
+        self.last: dict[str, tuple[int, str]] = {}
+        self.problem: str | None = None
+        self.count = 0
+
+    def feed(self, chain: str, seq: int, prev_hash: str, stored: str, computed: str) -> bool:
+        """Check one entry; return ``False`` once a problem is found."""
+        self.count += 1
+        prev_seq, expected_prev = self.last.get(chain, (0, GENESIS))
+        where = f"chain {chain} seq {seq}"
+        if seq != prev_seq + 1:
+            self.problem = f"{where}: expected seq {prev_seq + 1} (entry missing or reordered)"
+        elif prev_hash != expected_prev:
+            self.problem = f"{where}: prev_hash does not match the previous entry's hash"
+        elif computed != stored:
+            self.problem = f"{where}: hash mismatch (entry content was altered)"
+        else:
+            self.last[chain] = (seq, stored)
+            return True
+        return False
+
+    def check_heads(self, heads: Mapping[str, Mapping[str, Any]]) -> str | None:
+        """Compare each announced head with the last entry seen of its chain."""
+        for chain, head in heads.items():
+            seq, digest = self.last.get(chain, (0, GENESIS))
+            if int(head["seq"]) != seq or head["hash"] != digest:
+                return (
+                    f"chain {chain} seq {int(head['seq'])}: head does not match the last "
+                    f"entry (seq {seq}; entries were removed or added)"
+                )
+        return None
 
 
 def check_entries(
     entries: Iterable[Mapping[str, Any]], heads: Mapping[str, Mapping[str, Any]] | None = None
 ) -> str | None:
     """Return a description of the first broken entry, or ``None`` when all chains hold."""
-    last: dict[str, tuple[int, str]] = {}
+    checker = ChainChecker()
     for entry in entries:
         chain = str(entry.get("chain"))
         try:
-            seq = int(entry["seq"])
-            prev_seq, prev_hash = last.get(chain, (0, GENESIS))
-            where = f"chain {chain} seq {seq}"
-            if seq != prev_seq + 1:
-                return f"{where}: expected seq {prev_seq + 1} (entry missing or reordered)"
-            if entry["prev_hash"] != prev_hash:
-                return f"{where}: prev_hash does not match the previous entry's hash"
-            if entry_hash(entry) != entry["hash"]:
-                return f"{where}: hash mismatch (entry content was altered)"
+            ok = checker.feed(
+                chain, int(entry["seq"]), entry["prev_hash"], entry["hash"], entry_hash(entry)
+            )
         except (KeyError, TypeError, ValueError) as exc:
             return f"chain {chain}: malformed entry ({exc!r})"
-        last[chain] = (seq, str(entry["hash"]))
-    for chain, head in (heads or {}).items():
-        seq, digest = last.get(chain, (0, GENESIS))
-        if int(head["seq"]) != seq or head["hash"] != digest:
-            return (
-                f"chain {chain} seq {int(head['seq'])}: head does not match the last entry "
-                f"(seq {seq}; entries were removed or added)"
-            )
-    return None
+        if not ok:
+            return checker.problem
+    return checker.check_heads(heads or {})
 
 
 def verify_file(path: str) -> str | None:

@@ -20,7 +20,7 @@ app = typer.Typer(help="The tamper-evident audit trail.", no_args_is_help=True)
 @app.command("verify")
 def verify() -> None:
     """Recompute every hash chain; print ok or the first broken entry (exit 1)."""
-    with session() as db:
+    with session(migrate=False) as db:
         started = time.perf_counter()
         result = verify_trail(db)
         elapsed = time.perf_counter() - started
@@ -48,7 +48,7 @@ def export(
     except ValueError as exc:
         err.print("[red]--alliance:[/red] must be an alliance id (a UUID)")
         raise typer.Exit(2) from exc
-    with session() as db:
+    with session(migrate=False) as db:
         organisation = find_org(db, org)
         lines = list(export_lines(db, alliance_id=alliance_id, org_id=organisation.id))
     if len(lines) == 1 and not json.loads(lines[0])["heads"]:

@@ -40,10 +40,13 @@ def engine(config: Settings, *, migrate: bool = True) -> Engine:
 
 
 @contextmanager
-def session(config: Settings | None = None) -> Iterator[Session]:
-    """One transaction against the configured database; domain errors exit cleanly."""
+def session(config: Settings | None = None, *, migrate: bool = True) -> Iterator[Session]:
+    """One transaction against the configured database; domain errors exit cleanly.
+
+    Read-only commands pass ``migrate=False`` so they never change the schema.
+    """
     config = config or settings()
-    eng = engine(config)
+    eng = engine(config, migrate=migrate)
     try:
         with transaction(make_sessionmaker(eng)) as db:
             yield db

@@ -15,6 +15,7 @@ from pactum.core.time import utcnow
 from pactum.models import AllianceMember, Objective, User
 from pactum.objectives.schemas import ObjectiveCreate, ObjectiveUpdate
 
+NULLABLE = frozenset({"owner_user_id", "target_date"})
 AUDITED = ("kind", "title", "description", "owner_user_id", "measure", "target_date", "status")
 
 
@@ -148,9 +149,9 @@ def update_objective(
             f"you sent {expected_version})."
         )
     changes = data.model_dump(exclude_unset=True)
-    for key in ("title", "status", "visibility"):
-        if key in changes and changes[key] is None:
-            raise ValidationFailed(key, "may not be empty")
+    for key, value in changes.items():
+        if value is None and key not in NULLABLE:
+            raise ValidationFailed(key, "may not be null")
     visibility = changes.get("visibility", objective.visibility)
     if objective.visibility == "shared" and visibility == "private":
         raise Conflict("visibility: a shared objective cannot be made private again")
