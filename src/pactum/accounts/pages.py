@@ -1,5 +1,553 @@
-"""Pages."""
+"""Pages for signing in and out, the second factor, one's account and API tokens.
 
-from fastapi import APIRouter
+The first part of the module holds the small helpers every pages module shares: turning a
+service's error into inline form errors, fixed "done" messages and safe redirects.
+"""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+from urllib.parse import quote
+
+import pydantic
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from pactum.auth import service as auth_service
+from pactum.auth import totp
+from pactum.auth.service import SessionInfo
+from pactum.core.errors import (
+    Conflict,
+    PactumError,
+    PreconditionFailed,
+    TooManyRequests,
+    ValidationFailed,
+)
+from pactum.http.db import DbSession, SettingsDep
+from pactum.web.render import render
+from pactum.web.session import (
+    CsrfFailed,
+    Form,
+    RawForm,
+    WebUser,
+    check_pre_session_token,
+    clear_session_cookie,
+    current_session,
+    pre_session_token,
+    set_session_cookie,
+)
+from pactum.web.session import field as form_field
 
 router = APIRouter()
+
+# --- helpers shared by the pages modules ---------------------------------------------------
+
+DONE_MESSAGES: dict[str, str] = {
+    "signed_out": "You have signed out.",
+    "password_changed": "Your password was changed.",
+    "totp_enabled": "Your second factor is on. Sign-ins will ask for a code from your app.",
+    "totp_disabled": "Your second factor is off.",
+    "token_revoked": "The token was revoked; it no longer works.",
+    "org_switched": "You switched organisation.",
+    "person_added": "The person was added to your organisation.",
+    "person_updated": "Changes saved.",
+    "person_deactivated": "The person was deactivated; their sessions and tokens were ended.",
+    "person_reactivated": "The person was reactivated.",
+    "org_created": "The organisation and its first administrator were created.",
+    "alliance_created": "Alliance proposed. The partner's administrators will see the invitation.",
+    "alliance_updated": "Alliance details saved.",
+    "status_changed": "The alliance moved to its new stage.",
+    "invitation_accepted": "Invitation accepted. Welcome to the alliance.",
+    "invitation_declined": "Invitation declined.",
+    "member_added": "Member added to the alliance.",
+    "member_updated": "Alliance role changed.",
+    "member_removed": "Member removed from the alliance.",
+    "objective_added": "Objective added.",
+    "objective_updated": "Objective saved.",
+    "objective_shared": "Objective saved and now shared with the alliance.",
+}
+
+STALE_MESSAGE = (
+    "This {thing} was changed by someone else since you opened it; reload the page to see "
+    "the latest version, then make your change again."
+)
+
+
+def page(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    nav: str = "",
+) -> HTMLResponse:
+    """Render a page with the fixed "done" message (if any) and empty form errors."""
+    ctx: dict[str, Any] = {
+        "flash": DONE_MESSAGES.get(request.query_params.get("done", ""), ""),
+        "nav": nav,
+        "errors": FormErrors(),
+    }
+    ctx.update(context or {})
+    return render(request, name, ctx, status_code=status_code)
+
+
+def redirect(url: str, done: str = "", anchor: str = "") -> RedirectResponse:
+    """A 303 redirect after a successful POST, with a fixed message key."""
+    if done:
+        url += ("&" if "?" in url else "?") + f"done={done}"
+    if anchor:
+        url += f"#{anchor}"
+    return RedirectResponse(url, status_code=303)
+
+
+def safe_next(value: str, default: str = "/alliances") -> str:
+    """A local path to go to after signing in (never another site)."""
+    if (
+        value.startswith("/")
+        and not value.startswith("//")
+        and "\\" not in value
+        and all(ch.isprintable() and not ch.isspace() for ch in value)
+        and len(value) <= 500
+    ):
+        return value
+    return default
+
+
+def parse_uuid(value: str) -> uuid.UUID | None:
+    """A UUID from a form field, or ``None``."""
+    try:
+        return uuid.UUID(value) if value else None
+    except ValueError:
+        return None
+
+
+def checkbox(form: FormData, name: str) -> bool:
+    """Whether a checkbox was ticked."""
+    return form.get(name) is not None
+
+
+def int_field(form: FormData, name: str) -> int | None:
+    """An integer form field, or ``None`` when empty or not a number."""
+    value = form_field(form, name)
+    return int(value) if value.isdigit() and len(value) <= 12 else None
+
+
+@dataclass
+class FormErrors:
+    """What went wrong with a posted form: messages by field id, plus general ones."""
+
+    form: str = ""
+    fields: dict[str, str] = field(default_factory=dict)
+    general: list[str] = field(default_factory=list)
+    status_code: int = 422
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.general)
+
+    def get(self, field_id: str) -> str:
+        """The message for one field (empty when it is fine)."""
+        return self.fields.get(field_id, "")
+
+    def merge(self, other: FormErrors) -> None:
+        """Add another form's problems (keeping the first message of each field)."""
+        if not self:
+            self.status_code = other.status_code
+        for key, message in other.fields.items():
+            self.fields.setdefault(key, message)
+        self.general.extend(other.general)
+
+    @property
+    def summary(self) -> list[tuple[str, str]]:
+        """(field id or "", message) for the summary at the top of the page."""
+        return [("", m) for m in self.general] + list(self.fields.items())
+
+
+FORM_ERRORS = (ValidationFailed, Conflict, PreconditionFailed, pydantic.ValidationError)
+
+
+@contextmanager
+def attempt(db: Session) -> Iterator[None]:
+    """Run a service call in a savepoint: on a form error nothing it did is kept."""
+    with db.begin_nested():
+        yield
+
+
+def _key(name: str) -> str:
+    """``partners[0].org_id`` -> ``partners.0.org_id``."""
+    return name.replace("[", ".").replace("]", "").strip(".")
+
+
+def _friendly(err: Mapping[str, Any]) -> str:
+    kind = str(err.get("type", ""))
+    ctx: Mapping[str, Any] = err.get("ctx") or {}
+    if kind == "missing":
+        return "is required"
+    if kind == "string_too_short":
+        n = ctx.get("min_length", 1)
+        return "is required" if n == 1 else f"must be at least {n} characters"
+    if kind == "string_too_long":
+        return f"must be at most {ctx.get('max_length')} characters"
+    if kind == "too_short":
+        return "choose at least one"
+    if kind == "too_long":
+        return f"choose at most {ctx.get('max_length')}"
+    if kind in {"literal_error", "enum", "uuid_parsing", "uuid_type"}:
+        return "choose one of the options"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "must be a date such as 2027-03-31"
+    if kind.startswith("int"):
+        return "must be a whole number"
+    msg = str(err.get("msg", "is not valid"))
+    if "email" in msg.lower():
+        return "must be a valid e-mail address"
+    return msg[:1].lower() + msg[1:]
+
+
+def _sentence(label: str, rule: str) -> str:
+    """``Title`` + ``is required`` -> ``Title is required``."""
+    if rule.startswith(("is ", "must ", "does ", "are ", "may ")):
+        return f"{label} {rule}"
+    if rule.startswith("choose "):
+        return f"{label}: {rule}"
+    first = rule.split(" ", 1)[0]
+    if rule[:1].islower() and "@" not in first:
+        return rule[:1].upper() + rule[1:]
+    return rule
+
+
+def _problems(exc: Exception) -> list[tuple[str, str]]:
+    """(field key or "", rule) pairs of a service or schema error."""
+    if isinstance(exc, pydantic.ValidationError):
+        return [
+            (".".join(str(p) for p in err["loc"]), _friendly(err))
+            for err in exc.errors(include_url=False)
+        ]
+    if isinstance(exc, ValidationFailed):
+        return [(_key(exc.field), exc.rule)]
+    if isinstance(exc, PactumError):
+        head, sep, rest = exc.message.partition(": ")
+        if sep and head and all(ch.isalnum() or ch in "_.[]" for ch in head):
+            return [(_key(head), rest)]
+        return [("", exc.message)]
+    return [("", str(exc))]
+
+
+def form_errors(
+    exc: Exception,
+    fields: Mapping[str, str],
+    labels: Mapping[str, str],
+    *,
+    form: str = "",
+    thing: str = "record",
+) -> FormErrors:
+    """Turn an error into messages next to fields.
+
+    ``fields`` maps a service/schema field name (``title``, ``partners.0.org_id``) to the
+    id of the input on the page; ``labels`` maps input ids to their visible labels.
+    """
+    errors = FormErrors(form=form)
+    errors.status_code = exc.status_code if isinstance(exc, PactumError) else 422
+    if isinstance(exc, PreconditionFailed):
+        errors.general.append(STALE_MESSAGE.format(thing=thing))
+        return errors
+    for key, rule in _problems(exc):
+        target = ""
+        parts = key.split(".") if key else []
+        while parts and not target:
+            target = fields.get(".".join(parts), "")
+            parts.pop()
+        if target:
+            if target not in errors.fields:
+                errors.fields[target] = _sentence(labels.get(target, target), rule)
+        elif key:
+            label = labels.get(key, key.split(".")[-1].replace("_", " ").capitalize())
+            errors.general.append(f"{label}: {rule}" if not rule.startswith(label) else rule)
+        else:
+            errors.general.append(rule)
+    return errors
+
+
+def client_of(request: Request) -> str:
+    """The client address, for throttling and the audit trail."""
+    return request.client.host if request.client else "unknown"
+
+
+# --- signing in and out --------------------------------------------------------------------
+
+BAD_CODE = "That code is not right or was already used; enter the next code your app shows."
+MaybeSession = Annotated[SessionInfo | None, Depends(current_session)]
+
+
+def _login_page(
+    request: Request,
+    settings: SettingsDep,
+    *,
+    next_url: str,
+    email: str = "",
+    error: str = "",
+    status_code: int = 200,
+) -> HTMLResponse:
+    holder = Response()
+    token = pre_session_token(request, holder, settings)
+    errors = FormErrors()
+    if error:
+        errors.general.append(error)
+    response = page(
+        request,
+        "login.html",
+        {"csrf_token": token, "next": next_url, "email": email, "errors": errors},
+        status_code=status_code,
+    )
+    for name, value in holder.raw_headers:
+        if name == b"set-cookie":
+            response.raw_headers.append((name, value))
+    return response
+
+
+@router.get("/", include_in_schema=False)
+def home() -> RedirectResponse:
+    """The start page is the list of alliances."""
+    return RedirectResponse("/alliances", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request, settings: SettingsDep, info: MaybeSession, next: str = ""
+) -> Response:
+    """The sign-in form (or straight on, when already signed in)."""
+    target = safe_next(next)
+    if info is not None and not info.web_session.mfa_pending:
+        return RedirectResponse(target, status_code=303)
+    return _login_page(request, settings, next_url=target)
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, db: DbSession, settings: SettingsDep, form: RawForm) -> Response:
+    """Check e-mail and password; start a session (second factor may follow)."""
+    check_pre_session_token(request, form)
+    email = form_field(form, "email")
+    password = str(form.get("password", ""))
+    target = safe_next(form_field(form, "next"))
+    try:
+        outcome = auth_service.check_password(
+            db, settings, email=email, password=password, client=client_of(request)
+        )
+    except TooManyRequests as exc:
+        response = _login_page(
+            request, settings, next_url=target, email=email, error=exc.message, status_code=429
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if outcome.user is None:
+        return _login_page(
+            request, settings, next_url=target, email=email, error=outcome.error, status_code=401
+        )
+    token, web = auth_service.start_session(db, settings, outcome.user, client=client_of(request))
+    if web.mfa_pending:
+        target = "/login/totp?next=" + quote(target, safe="/")
+    signed_in = RedirectResponse(target, status_code=303)
+    set_session_cookie(signed_in, settings, token)
+    return signed_in
+
+
+@router.get("/login/totp", response_class=HTMLResponse)
+def totp_form(request: Request, info: MaybeSession, next: str = "") -> Response:
+    """Ask for the six-digit code after a correct password."""
+    if info is None:
+        return RedirectResponse("/login", status_code=303)
+    if not info.web_session.mfa_pending:
+        return RedirectResponse(safe_next(next), status_code=303)
+    return page(
+        request,
+        "login_totp.html",
+        {"csrf_token": info.web_session.csrf_token, "next": safe_next(next)},
+    )
+
+
+@router.post("/login/totp", response_class=HTMLResponse)
+def totp_check(
+    request: Request, db: DbSession, settings: SettingsDep, info: MaybeSession, form: RawForm
+) -> Response:
+    """Check the code; on success replace the half-open session with a full one."""
+    if info is None:
+        return RedirectResponse("/login", status_code=303)
+    sent = str(form.get("csrf_token", ""))
+    if not hmac.compare_digest(sent, info.web_session.csrf_token):
+        raise CsrfFailed()
+    target = safe_next(form_field(form, "next"))
+    if not info.web_session.mfa_pending:
+        return RedirectResponse(target, status_code=303)
+    result = auth_service.complete_second_factor(db, settings, info, form_field(form, "code"))
+    if result is None:
+        errors = FormErrors(fields={"code": BAD_CODE})
+        return page(
+            request,
+            "login_totp.html",
+            {"csrf_token": info.web_session.csrf_token, "next": target, "errors": errors},
+            status_code=422,
+        )
+    token, _web = result
+    response = RedirectResponse(target, status_code=303)
+    set_session_cookie(response, settings, token)
+    return response
+
+
+@router.post("/logout")
+def logout(db: DbSession, settings: SettingsDep, info: WebUser, form: Form) -> Response:
+    """Sign out: end this session and forget the cookie."""
+    auth_service.end_session(db, info)
+    response = redirect("/login", "signed_out")
+    clear_session_cookie(response, settings)
+    return response
+
+
+@router.post("/switch-org")
+def switch_org(db: DbSession, info: WebUser, form: Form) -> Response:
+    """Act for another organisation one belongs to."""
+    org_id = parse_uuid(form_field(form, "org_id"))
+    if org_id is None:
+        raise ValidationFailed("org_id", "choose one of your organisations")
+    auth_service.switch_org(db, info, org_id)
+    return redirect("/alliances", "org_switched")
+
+
+# --- the account page ----------------------------------------------------------------------
+
+ACCOUNT_LABELS = {
+    "current_password": "Current password",
+    "new_password": "New password",
+    "new_password_confirm": "New password again",
+    "totp_code": "Code from your app",
+    "totp_password": "Password",
+    "token_name": "Token name",
+    "token_days": "Valid for (days)",
+}
+
+
+def _account_page(
+    request: Request,
+    db: Session,
+    info: SessionInfo,
+    *,
+    errors: FormErrors | None = None,
+    new_token: str = "",
+    values: Mapping[str, str] | None = None,
+) -> HTMLResponse:
+    user = info.user
+    qr = ""
+    secret = ""
+    if user.totp_secret and not user.totp_enabled:
+        secret = user.totp_secret
+        qr = totp.qr_svg(totp.provisioning_uri(secret, user.email))
+    tokens = auth_service.list_tokens(db, info.principal) if info.principal.org_id else []
+    return page(
+        request,
+        "account.html",
+        {
+            "user": user,
+            "totp_secret": secret,
+            "totp_qr": qr,
+            "tokens": tokens,
+            "new_token": new_token,
+            "enrol": request.query_params.get("enrol") == "1",
+            "errors": errors or FormErrors(),
+            "values": values or {},
+        },
+        status_code=errors.status_code if errors else 200,
+        nav="account",
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, db: DbSession, info: WebUser) -> HTMLResponse:
+    """The signed-in person's profile, password, second factor and API tokens."""
+    return _account_page(request, db, info)
+
+
+@router.post("/account/password", response_class=HTMLResponse)
+def change_password(request: Request, db: DbSession, info: WebUser, form: Form) -> Response:
+    """Change one's own password."""
+    current = str(form.get("current_password", ""))
+    new = str(form.get("new_password", ""))
+    again = str(form.get("new_password_confirm", ""))
+    fields = {k: k for k in ACCOUNT_LABELS if k.endswith(("password", "password_confirm"))}
+    try:
+        with attempt(db):
+            auth_service.change_password(db, info.principal, info.user, current, new)
+            if new != again:
+                raise ValidationFailed("new_password_confirm", "does not match the new password")
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, fields, ACCOUNT_LABELS, form="password")
+        return _account_page(request, db, info, errors=errors)
+    return redirect("/account", "password_changed")
+
+
+@router.post("/account/totp/start")
+def totp_start(db: DbSession, info: WebUser, form: Form) -> Response:
+    """Create a second-factor secret to scan (turned on once a code is confirmed)."""
+    auth_service.begin_totp(db, info.user)
+    return redirect("/account", anchor="second-factor")
+
+
+@router.post("/account/totp/confirm", response_class=HTMLResponse)
+def totp_confirm(request: Request, db: DbSession, info: WebUser, form: Form) -> Response:
+    """Turn the second factor on with a code from the app."""
+    try:
+        with attempt(db):
+            auth_service.confirm_totp(db, info.principal, info.user, form_field(form, "code"))
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, {"code": "totp_code"}, ACCOUNT_LABELS, form="totp")
+        return _account_page(request, db, info, errors=errors)
+    return redirect("/account", "totp_enabled")
+
+
+@router.post("/account/totp/disable", response_class=HTMLResponse)
+def totp_disable(request: Request, db: DbSession, info: WebUser, form: Form) -> Response:
+    """Turn the second factor off (the password is asked again)."""
+    try:
+        with attempt(db):
+            auth_service.disable_totp(db, info.principal, info.user, str(form.get("password", "")))
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, {"password": "totp_password"}, ACCOUNT_LABELS, form="totp")
+        return _account_page(request, db, info, errors=errors)
+    return redirect("/account", "totp_disabled")
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def token_create(
+    request: Request, db: DbSession, settings: SettingsDep, info: WebUser, form: Form
+) -> Response:
+    """Issue a personal API token; its value is shown on this response only."""
+    name = form_field(form, "name")
+    days_text = form_field(form, "days")
+    try:
+        with attempt(db):
+            if info.principal.org_id is None:
+                raise ValidationFailed("name", "act for an organisation to create a token")
+            days = int_field(form, "days")
+            if days_text and days is None:
+                raise ValidationFailed("days", "must be a whole number of days")
+            raw, _row = auth_service.create_token(
+                db, settings, user=info.user, org_id=info.principal.org_id, name=name, days=days
+            )
+    except FORM_ERRORS as exc:
+        errors = form_errors(
+            exc, {"name": "token_name", "days": "token_days"}, ACCOUNT_LABELS, form="token"
+        )
+        values = {"token_name": name, "token_days": days_text}
+        return _account_page(request, db, info, errors=errors, values=values)
+    return _account_page(request, db, info, new_token=raw)
+
+
+@router.post("/account/tokens/{token_id}/revoke")
+def token_revoke(token_id: uuid.UUID, db: DbSession, info: WebUser, form: Form) -> Response:
+    """Revoke one of one's own tokens."""
+    auth_service.revoke_token(db, info.principal, token_id)
+    return redirect("/account", "token_revoked", anchor="tokens")

@@ -54,9 +54,7 @@ def _text(value: Any) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_response(
-    filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
-) -> Response:
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
     """A CSV download (UTF-8 with a byte-order mark so spreadsheet programs read accents)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -91,8 +89,7 @@ def xlsx_response(
     widths = [len(str(h)) for h in header]
     bold = Font(bold=True)
     for col, name in enumerate(header, start=1):
-        cell = sheet.cell(row=1, column=col, value=str(name))
-        cell.font = bold
+        sheet.cell(row=1, column=col, value=str(name)).font = bold
     for row_index, row in enumerate(rows, start=2):
         for col, raw in enumerate(row, start=1):
             value = _cell_value(raw)
