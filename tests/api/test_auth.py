@@ -249,3 +249,42 @@ def test_no_inline_script_in_pages(client: TestClient, world: World) -> None:
         html = client.get(path).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"\son[a-z]+=", html), path
+
+
+def test_totp_codes_are_throttled(client: TestClient, db: Session, world: World) -> None:
+    """AUTH-2/3: guessing second-factor codes is throttled like passwords."""
+    user = db.get(User, world["a_viewer"].user_id)
+    assert user is not None
+    begin_totp(db, user)
+    user.totp_enabled = True
+    db.commit()
+    _login(client, "a_viewer@example.com")
+    csrf = _csrf(client, "/login/totp")
+    answers = [
+        client.post("/login/totp", data={"code": "000000", "csrf_token": csrf}).status_code
+        for _ in range(6)
+    ]
+    assert answers[:5] == [422] * 5
+    assert answers[5] == 429
+
+
+def test_changing_the_password_ends_other_sessions(client: TestClient, world: World) -> None:
+    """SES-1: a password change signs the person out everywhere else."""
+    other = TestClient(client.app, base_url="https://testserver")
+    _login(other, "a_contributor@example.com")
+    assert other.get("/alliances", follow_redirects=False).status_code == 200
+    _login(client, "a_contributor@example.com")
+    csrf = _csrf(client, "/account")
+    changed = client.post(
+        "/account/password",
+        data={
+            "current_password": PASSWORD,
+            "new_password": "a brand new passphrase",
+            "new_password_confirm": "a brand new passphrase",
+            "csrf_token": csrf,
+        },
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text[:500]
+    assert client.get("/alliances", follow_redirects=False).status_code == 200
+    assert other.get("/alliances", follow_redirects=False).status_code == 303

@@ -384,7 +384,9 @@ def totp_check(
     target = safe_next(form_field(form, "next"))
     if not info.web_session.mfa_pending:
         return RedirectResponse(target, status_code=303)
-    result = auth_service.complete_second_factor(db, settings, info, form_field(form, "code"))
+    result = auth_service.complete_second_factor(
+        db, settings, info, form_field(form, "code"), client=client_of(request)
+    )
     if result is None:
         errors = FormErrors(fields={"code": BAD_CODE})
         return page(
@@ -480,7 +482,9 @@ def change_password(request: Request, db: DbSession, info: WebUser, form: Form) 
     fields = {k: k for k in ACCOUNT_LABELS if k.endswith(("password", "password_confirm"))}
     try:
         with attempt(db):
-            auth_service.change_password(db, info.principal, info.user, current, new)
+            auth_service.change_password(
+                db, info.principal, info.user, current, new, keep_session_id=info.web_session.id
+            )
             if new != again:
                 raise ValidationFailed("new_password_confirm", "does not match the new password")
     except FORM_ERRORS as exc:

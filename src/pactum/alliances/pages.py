@@ -281,9 +281,7 @@ def alliance_create(request: Request, db: DbSession, info: WebUser, form: Form) 
 
 def _invitation(db: Session, principal: Principal, party_id: uuid.UUID) -> AllianceParty:
     """The open invitation (404 otherwise) with its alliance's parties loaded."""
-    party = service.get_invitation(db, principal, party_id)
-    _all(db, invitations_for(principal).where(AllianceParty.id == party.id))
-    return party
+    return service.get_invitation(db, principal, party_id)
 
 
 def _invitation_page(

@@ -168,7 +168,11 @@ def get_invitation(session: Session, principal: Principal, party_id: uuid.UUID) 
                 AllianceParty.org_id == principal.org_id,
                 AllianceParty.state == "invited",
             )
-            .options(joinedload(AllianceParty.alliance))
+            .options(
+                joinedload(AllianceParty.alliance)
+                .selectinload(Alliance.parties)
+                .selectinload(AllianceParty.org)
+            )
         )
     ).scalar_one_or_none()
     if party is None or not principal.is_org_admin:

@@ -13,7 +13,7 @@ from pactum.access import Principal
 from pactum.audit.service import SYSTEM_CHAIN, Actor, org_chain, record
 from pactum.auth import passwords, throttle, totp
 from pactum.auth.secrets import new_token, token_hash
-from pactum.core.errors import NotFound, ValidationFailed
+from pactum.core.errors import Conflict, NotFound, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.models import ApiToken, Organisation, OrgMembership, User, WebSession
 from pactum.settings import Settings
@@ -148,14 +148,17 @@ def start_session(
 
 
 def complete_second_factor(
-    session: Session, settings: Settings, info: SessionInfo, code: str
+    session: Session, settings: Settings, info: SessionInfo, code: str, *, client: str = ""
 ) -> tuple[str, WebSession] | None:
-    """Check a TOTP code; on success end the half-open session and start a full one."""
+    """Check a TOTP code (throttled like passwords); on success start a full session."""
     user = info.user
     if not user.totp_secret:
         return None
+    key = f"totp:{user.id}"
+    throttle.check(session, settings, key, client)
     step = totp.matching_step(user.totp_secret, code)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        throttle.fail(session, settings, key, client)
         record(
             session,
             actor=info.principal.actor,
@@ -165,6 +168,7 @@ def complete_second_factor(
             chain=_audit_chain(info.memberships[0] if info.memberships else None),
         )
         return None
+    throttle.succeed(session, settings, key, client)
     user.totp_last_step = step
     info.web_session.revoked_at = utcnow()
     token = new_token()
@@ -404,9 +408,12 @@ def confirm_totp(session: Session, principal: Principal, user: User, code: str) 
 
 
 def disable_totp(session: Session, principal: Principal, user: User, password: str) -> None:
-    """Turn the second factor off after re-checking the password."""
+    """Turn the second factor off after re-checking the password (unless required)."""
     if not passwords.verify_password(user.password_hash, password):
         raise ValidationFailed("password", "is not correct")
+    org = session.get(Organisation, principal.org_id) if principal.org_id else None
+    if org is not None and org.require_totp:
+        raise Conflict(f"totp: {org.name} requires a second factor; it cannot be turned off")
     user.totp_enabled = False
     user.totp_secret = None
     user.totp_last_step = None
@@ -421,13 +428,25 @@ def disable_totp(session: Session, principal: Principal, user: User, password: s
 
 
 def change_password(
-    session: Session, principal: Principal, user: User, current: str, new: str
+    session: Session,
+    principal: Principal,
+    user: User,
+    current: str,
+    new: str,
+    *,
+    keep_session_id: uuid.UUID | None = None,
 ) -> None:
-    """Change one's own password (current one re-checked) and end other sessions."""
+    """Change one's own password (current one re-checked) and end one's other sessions."""
     if not passwords.verify_password(user.password_hash, current):
         raise ValidationFailed("current_password", "is not correct")
     passwords.check_policy(new, field="new_password", email=user.email)
     user.password_hash = passwords.hash_password(new)
+    others = update(WebSession).where(
+        WebSession.user_id == user.id, WebSession.revoked_at.is_(None)
+    )
+    if keep_session_id is not None:
+        others = others.where(WebSession.id != keep_session_id)
+    session.execute(others.values(revoked_at=utcnow()))
     record(
         session,
         actor=principal.actor,

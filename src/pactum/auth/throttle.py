@@ -39,7 +39,8 @@ def check(session: Session, settings: Settings, email: str, client: str) -> None
         if row is not None and row.blocked_until is not None and row.blocked_until > now:
             wait = math.ceil((row.blocked_until - now).total_seconds())
             raise TooManyRequests(
-                f"Too many failed sign-ins. Try again in {wait} seconds.", retry_after=wait
+                f"Too many failed sign-ins. Try again in {wait} second{'s' if wait != 1 else ''}.",
+                retry_after=wait,
             )
 
 

@@ -16,8 +16,8 @@ from pactum.core.errors import PactumError
 from pactum.core.migrate import upgrade
 from pactum.settings import Settings, load_settings
 
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def settings() -> Settings:

@@ -225,11 +225,6 @@ ADMIN_FIELDS = {
 ORG_KINDS = ["company", "university", "research institute", "investor", "other"]
 
 
-def _require_instance_admin(principal: Principal) -> None:
-    if not principal.is_instance_admin:
-        raise Forbidden("Only instance administrators may manage organisations.")
-
-
 def _orgs_page(
     request: Request,
     db: DbSession,
@@ -263,14 +258,14 @@ def _orgs_page(
 @router.get("/admin/organisations", response_class=HTMLResponse)
 def organisations(request: Request, db: DbSession, info: WebUser) -> HTMLResponse:
     """Organisations on this instance and the form to add one (instance administrators)."""
-    _require_instance_admin(info.principal)
+    service.require_instance_admin(info.principal)
     return _orgs_page(request, db)
 
 
 @router.post("/admin/organisations", response_class=HTMLResponse)
 def organisation_create(request: Request, db: DbSession, info: WebUser, form: Form) -> Response:
     """Create an organisation with its first administrator (instance administrators)."""
-    _require_instance_admin(info.principal)
+    service.require_instance_admin(info.principal)
     values = {
         k: field(form, k)
         for k in ("org_name", "org_kind", "admin_name", "admin_email", "admin_title")

@@ -52,6 +52,12 @@ class Person:
         }
 
 
+def require_instance_admin(principal: Principal) -> None:
+    """Only instance administrators manage organisations (403 otherwise)."""
+    if not principal.is_instance_admin:
+        raise Forbidden("Only instance administrators manage organisations.")
+
+
 def create_org(session: Session, actor: Actor, data: OrgCreate) -> Organisation:
     """Create an organisation (instance administrators and the CLI)."""
     if session.execute(select(Organisation.id).where(Organisation.name == data.name)).first():

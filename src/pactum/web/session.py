@@ -77,7 +77,8 @@ def current_session(request: Request, db: DbSession, settings: SettingsDep) -> S
         request.state.page_context = {
             "me": info.principal,
             "csrf_token": info.web_session.csrf_token,
-            "memberships": info.memberships,
+            # Plain values: the page may render after the request's session is closed.
+            "memberships": [(m.org_id, m.org.name) for m in info.memberships],
         }
     return info
 
