@@ -94,9 +94,11 @@ def check_password(
     Raises 429 while throttled. Never says whether the account exists.
     """
     email = normalise_email(email)[:320]
+    generic = "E-mail or password is not correct."
+    if "\x00" in email or "\x00" in password:
+        return LoginOutcome(None, generic)
     throttle.check(session, settings, email, client)
     user = find_user(session, email)
-    generic = "E-mail or password is not correct."
     if user is None:
         passwords.burn_time(password)
         ok = False

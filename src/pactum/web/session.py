@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 
 from pactum.auth.secrets import new_token
 from pactum.auth.service import SessionInfo, resolve_session
+from pactum.core.errors import ValidationFailed
 from pactum.http.db import DbSession, SettingsDep
 from pactum.models import Organisation
 from pactum.settings import Settings
@@ -109,8 +110,14 @@ WebUser = Annotated[SessionInfo, Depends(require_user)]
 
 
 async def read_form(request: Request) -> FormData:
-    """The posted form (bounded by Starlette's limits)."""
-    return await request.form(max_files=0, max_fields=200)
+    """The posted form (bounded by Starlette's limits; NUL characters refused)."""
+    form = await request.form(max_files=0, max_fields=200)
+    for key, value in form.multi_items():
+        if isinstance(value, str) and "\x00" in value:
+            raise ValidationFailed(
+                key if len(key) < 60 else "form", "must not contain NUL characters"
+            )
+    return form
 
 
 def csrf_form(form: Annotated[FormData, Depends(read_form)], info: WebUser) -> FormData:

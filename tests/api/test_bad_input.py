@@ -1,0 +1,63 @@
+"""DATA-4: bad input gets a clear error naming the field and changes nothing."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from pactum.settings import Settings
+from tests.conftest import World
+from tests.support import sign_in
+
+
+def test_nul_characters_are_refused_with_the_field(client: TestClient, world: World) -> None:
+    """A NUL byte (which PostgreSQL text cannot hold) is a 422 naming the field."""
+    url = f"/api/v1/alliances/{world.alliance_id}/objectives"
+    response = client.post(url, headers=world["a_manager"].headers, json={"title": "a\x00b"})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        {"field": "title", "rule": "Value error, must not contain NUL characters"}
+    ]
+    titles = [o["title"] for o in client.get(url, headers=world["a_manager"].headers).json()]
+    assert "a\x00b" not in titles
+
+
+def test_nul_in_a_form_or_sign_in_is_not_a_server_error(
+    client: TestClient, db: Session, settings: Settings, world: World
+) -> None:
+    """Pages, the sign-in form included, refuse NUL characters with a field error."""
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    login = client.post("/login", data={"email": "a\x00@example.com", "password": "x\x00",
+                                        "csrf_token": token.group(1)})
+    assert login.status_code == 422
+    assert "email: must not contain NUL characters" in login.text
+    csrf = sign_in(client, db, settings, world["a_manager"])
+    response = client.post(
+        f"/alliances/{world.alliance_id}/objectives/new",
+        data={"title": "bad\x00title", "csrf_token": csrf, "visibility": "shared"},
+    )
+    assert response.status_code == 422
+    assert "title: must not contain NUL characters" in response.text
+
+
+def test_oversized_and_wrongly_typed_values(client: TestClient, world: World) -> None:
+    """Length limits and types are enforced per field."""
+    url = f"/api/v1/alliances/{world.alliance_id}/objectives"
+    headers = world["a_manager"].headers
+    too_long = client.post(url, headers=headers, json={"title": "x" * 201})
+    assert too_long.status_code == 422
+    assert too_long.json()["detail"][0]["field"] == "title"
+    assert "at most 200" in too_long.json()["detail"][0]["rule"]
+    wrong = client.post(url, headers=headers, json={"title": "ok", "status": "finished"})
+    assert wrong.json()["detail"][0]["field"] == "status"
+    limit = client.get(f"/api/v1/alliances/{world.alliance_id}/activity?limit=0",
+                       headers=headers)
+    assert limit.status_code == 422
+    assert limit.json()["detail"][0]["field"] == "query.limit"
+    not_uuid = client.get("/api/v1/alliances/not-a-uuid", headers=headers)
+    assert not_uuid.status_code == 422
+    assert not_uuid.json()["detail"][0]["field"] == "path.alliance_id"
