@@ -122,7 +122,7 @@ def serve_pactum() -> Iterator[Site]:
             env="test",
             data_dir=tmp,
             database_url=url,
-            cookie_secure=False,
+            cookie_secure=True,
             secret_key="x" * 40,
         )
         try:
