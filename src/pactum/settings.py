@@ -35,7 +35,7 @@ class Settings(BaseSettings):
         """Fill the default database URL and refuse placeholder secrets outside development."""
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'pactum.sqlite3').as_posix()}"
-        if self.env == "production" and (
+        if self.env != "development" and (
             self.secret_key in PLACEHOLDER_SECRETS or len(self.secret_key) < 32
         ):
             raise ValueError(

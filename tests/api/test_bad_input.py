@@ -31,8 +31,10 @@ def test_nul_in_a_form_or_sign_in_is_not_a_server_error(
     page = client.get("/login").text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert token
-    login = client.post("/login", data={"email": "a\x00@example.com", "password": "x\x00",
-                                        "csrf_token": token.group(1)})
+    login = client.post(
+        "/login",
+        data={"email": "a\x00@example.com", "password": "x\x00", "csrf_token": token.group(1)},
+    )
     assert login.status_code == 422
     assert "email: must not contain NUL characters" in login.text
     csrf = sign_in(client, db, settings, world["a_manager"])
@@ -54,8 +56,7 @@ def test_oversized_and_wrongly_typed_values(client: TestClient, world: World) ->
     assert "at most 200" in too_long.json()["detail"][0]["rule"]
     wrong = client.post(url, headers=headers, json={"title": "ok", "status": "finished"})
     assert wrong.json()["detail"][0]["field"] == "status"
-    limit = client.get(f"/api/v1/alliances/{world.alliance_id}/activity?limit=0",
-                       headers=headers)
+    limit = client.get(f"/api/v1/alliances/{world.alliance_id}/activity?limit=0", headers=headers)
     assert limit.status_code == 422
     assert limit.json()["detail"][0]["field"] == "query.limit"
     not_uuid = client.get("/api/v1/alliances/not-a-uuid", headers=headers)
