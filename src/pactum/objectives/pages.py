@@ -11,7 +11,13 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from pactum.access import AllianceView, open_alliance
-from pactum.accounts.pages import (
+from pactum.alliances.service import list_members
+from pactum.http.db import DbSession
+from pactum.models import OBJECTIVE_KINDS, OBJECTIVE_STATUSES, AllianceMember, Objective
+from pactum.objectives import service
+from pactum.objectives.schemas import ObjectiveCreate, ObjectiveUpdate
+from pactum.web.exports import csv_response, slug, xlsx_response
+from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,
     attempt,
@@ -20,12 +26,6 @@ from pactum.accounts.pages import (
     page,
     redirect,
 )
-from pactum.alliances.service import list_members
-from pactum.http.db import DbSession
-from pactum.models import OBJECTIVE_KINDS, OBJECTIVE_STATUSES, AllianceMember, Objective
-from pactum.objectives import service
-from pactum.objectives.schemas import ObjectiveCreate, ObjectiveUpdate
-from pactum.web.exports import csv_response, slug, xlsx_response
 from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()

@@ -12,7 +12,13 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import func, select
 
 from pactum.access import Principal
-from pactum.accounts.pages import (
+from pactum.core.errors import Forbidden
+from pactum.http.db import DbSession
+from pactum.models import OrgMembership
+from pactum.orgs import service
+from pactum.orgs.schemas import OrgCreate, PersonCreate, PersonUpdate
+from pactum.web.exports import csv_response, slug, xlsx_response
+from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,
     attempt,
@@ -21,12 +27,6 @@ from pactum.accounts.pages import (
     page,
     redirect,
 )
-from pactum.core.errors import Forbidden
-from pactum.http.db import DbSession
-from pactum.models import OrgMembership
-from pactum.orgs import service
-from pactum.orgs.schemas import OrgCreate, PersonCreate, PersonUpdate
-from pactum.web.exports import csv_response, slug, xlsx_response
 from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()
