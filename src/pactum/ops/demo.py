@@ -103,6 +103,23 @@ PEOPLE = (
         False,
         "finance",
     ),
+    # One person in two organisations: she switches between them in the page header.
+    DemoPerson(
+        "sofia.marin@northwindgen.example",
+        "Sofia Marin",
+        NORTHWIND,
+        "Head of Business Development",
+        False,
+        None,
+    ),
+    DemoPerson(
+        "sofia.marin@northwindgen.example",
+        "Sofia Marin",
+        HELIX,
+        "Business development adviser (consultant)",
+        False,
+        "viewer",
+    ),
     DemoPerson(
         "oliver.grant@northwindgen.example",
         "Oliver Grant",
