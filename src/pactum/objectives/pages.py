@@ -16,7 +16,7 @@ from pactum.http.db import DbSession
 from pactum.models import OBJECTIVE_KINDS, OBJECTIVE_STATUSES, AllianceMember, Objective
 from pactum.objectives import service
 from pactum.objectives.schemas import ObjectiveCreate, ObjectiveUpdate
-from pactum.web.exports import csv_response, slug, xlsx_response
+from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,
@@ -258,17 +258,11 @@ def _rows(db: Session, view: AllianceView) -> list[list[Any]]:
     ]
 
 
-@router.get("/alliances/{alliance_id}/objectives.csv")
-def objectives_csv(alliance_id: uuid.UUID, db: DbSession, info: WebUser) -> Response:
-    """The objectives our party sees (shared and our own private ones), as CSV."""
+@router.get("/alliances/{alliance_id}/objectives.{fmt}")
+def objectives_export(
+    alliance_id: uuid.UUID, fmt: ExportFormat, db: DbSession, info: WebUser
+) -> Response:
+    """The objectives our party sees (shared and our own private ones), as CSV or Excel."""
     view = open_alliance(db, info.principal, alliance_id)
-    name = f"{slug(view.alliance.name, 'alliance')}-objectives.csv"
-    return csv_response(name, HEADER, _rows(db, view))
-
-
-@router.get("/alliances/{alliance_id}/objectives.xlsx")
-def objectives_xlsx(alliance_id: uuid.UUID, db: DbSession, info: WebUser) -> Response:
-    """The objectives our party sees, as an Excel workbook."""
-    view = open_alliance(db, info.principal, alliance_id)
-    name = f"{slug(view.alliance.name, 'alliance')}-objectives.xlsx"
-    return xlsx_response(name, HEADER, _rows(db, view), title="Objectives")
+    stem = f"{slug(view.alliance.name, 'alliance')}-objectives"
+    return table_response(fmt, stem, HEADER, _rows(db, view), title="Objectives")

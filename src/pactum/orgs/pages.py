@@ -17,7 +17,7 @@ from pactum.http.db import DbSession
 from pactum.models import OrgMembership
 from pactum.orgs import service
 from pactum.orgs.schemas import OrgCreate, PersonCreate, PersonUpdate
-from pactum.web.exports import csv_response, slug, xlsx_response
+from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,
@@ -65,20 +65,12 @@ def people(request: Request, db: DbSession, info: WebUser) -> HTMLResponse:
     return page(request, "people.html", {"people": found}, nav="people")
 
 
-@router.get("/people.csv")
-def people_csv(db: DbSession, info: WebUser) -> Response:
-    """The organisation's people as CSV (administrators)."""
+@router.get("/people.{fmt}")
+def people_export(fmt: ExportFormat, db: DbSession, info: WebUser) -> Response:
+    """The organisation's people as CSV or Excel (administrators)."""
     found = service.list_people(db, info.principal)
-    name = f"{slug(info.principal.org_name, 'organisation')}-people.csv"
-    return csv_response(name, PEOPLE_HEADER, _people_rows(found))
-
-
-@router.get("/people.xlsx")
-def people_xlsx(db: DbSession, info: WebUser) -> Response:
-    """The organisation's people as an Excel workbook (administrators)."""
-    found = service.list_people(db, info.principal)
-    name = f"{slug(info.principal.org_name, 'organisation')}-people.xlsx"
-    return xlsx_response(name, PEOPLE_HEADER, _people_rows(found), title="People")
+    stem = f"{slug(info.principal.org_name, 'organisation')}-people"
+    return table_response(fmt, stem, PEOPLE_HEADER, _people_rows(found), title="People")
 
 
 def _require_org_admin(principal: Principal) -> None:

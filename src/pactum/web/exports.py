@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi.responses import Response
 from openpyxl import Workbook
@@ -112,3 +112,20 @@ def xlsx_response(
     buffer = io.BytesIO()
     workbook.save(buffer)
     return Response(buffer.getvalue(), media_type=XLSX_TYPE, headers=_headers(filename))
+
+
+ExportFormat = Literal["csv", "xlsx"]
+
+
+def table_response(
+    fmt: ExportFormat,
+    stem: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str,
+) -> Response:
+    """A table as a CSV or Excel download named ``<stem>.<fmt>``."""
+    if fmt == "xlsx":
+        return xlsx_response(f"{stem}.xlsx", header, rows, title=title)
+    return csv_response(f"{stem}.csv", header, rows)

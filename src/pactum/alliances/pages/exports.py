@@ -17,7 +17,7 @@ from pactum.alliances.pages.common import (
 )
 from pactum.alliances.views import activity
 from pactum.http.db import DbSession
-from pactum.web.exports import csv_response, slug, xlsx_response
+from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.session import WebUser
 
 router = APIRouter()
@@ -52,33 +52,22 @@ def _activity_rows(db: Session, view: AllianceView) -> list[list[Any]]:
     ]
 
 
-@router.get("/alliances/{alliance_id}/members.csv")
-def members_csv(alliance_id: uuid.UUID, db: DbSession, info: WebUser) -> Response:
-    """The alliance's members as CSV."""
+@router.get("/alliances/{alliance_id}/members.{fmt}")
+def members_export(
+    alliance_id: uuid.UUID, fmt: ExportFormat, db: DbSession, info: WebUser
+) -> Response:
+    """The alliance's members as CSV or Excel."""
     view = open_alliance(db, info.principal, alliance_id)
-    name = f"{slug(view.alliance.name, 'alliance')}-members.csv"
-    return csv_response(name, MEMBERS_HEADER, _member_rows(db, view))
+    stem = f"{slug(view.alliance.name, 'alliance')}-members"
+    return table_response(fmt, stem, MEMBERS_HEADER, _member_rows(db, view), title="Members")
 
 
-@router.get("/alliances/{alliance_id}/members.xlsx")
-def members_xlsx(alliance_id: uuid.UUID, db: DbSession, info: WebUser) -> Response:
-    """The alliance's members as an Excel workbook."""
+@router.get("/alliances/{alliance_id}/activity.{fmt}")
+def activity_export(
+    alliance_id: uuid.UUID, fmt: ExportFormat, db: DbSession, info: WebUser
+) -> Response:
+    """The activity our party may see, as CSV or Excel (managers, legal, administrators)."""
     view = open_alliance(db, info.principal, alliance_id)
-    name = f"{slug(view.alliance.name, 'alliance')}-members.xlsx"
-    return xlsx_response(name, MEMBERS_HEADER, _member_rows(db, view), title="Members")
-
-
-@router.get("/alliances/{alliance_id}/activity.csv")
-def activity_csv(alliance_id: uuid.UUID, db: DbSession, info: WebUser) -> Response:
-    """The activity our party may see, as CSV (managers, legal, administrators)."""
-    view = open_alliance(db, info.principal, alliance_id)
-    name = f"{slug(view.alliance.name, 'alliance')}-activity.csv"
-    return csv_response(name, ACTIVITY_HEADER, _activity_rows(db, view))
-
-
-@router.get("/alliances/{alliance_id}/activity.xlsx")
-def activity_xlsx(alliance_id: uuid.UUID, db: DbSession, info: WebUser) -> Response:
-    """The activity our party may see, as an Excel workbook."""
-    view = open_alliance(db, info.principal, alliance_id)
-    name = f"{slug(view.alliance.name, 'alliance')}-activity.xlsx"
-    return xlsx_response(name, ACTIVITY_HEADER, _activity_rows(db, view), title="Activity")
+    stem = f"{slug(view.alliance.name, 'alliance')}-activity"
+    rows = _activity_rows(db, view)
+    return table_response(fmt, stem, ACTIVITY_HEADER, rows, title="Activity")

@@ -37,7 +37,7 @@ from pactum.models import (
     AllianceParty,
 )
 from pactum.orgs.service import list_orgs
-from pactum.web.exports import csv_response, xlsx_response
+from pactum.web.exports import ExportFormat, table_response
 from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,
@@ -115,17 +115,11 @@ def _alliance_rows(db: Session, principal: Principal) -> list[list[Any]]:
     ]
 
 
-@router.get("/alliances.csv")
-def alliances_csv(db: DbSession, info: WebUser) -> Response:
-    """My alliances as CSV."""
-    return csv_response("alliances.csv", ALLIANCES_HEADER, _alliance_rows(db, info.principal))
-
-
-@router.get("/alliances.xlsx")
-def alliances_xlsx(db: DbSession, info: WebUser) -> Response:
-    """My alliances as an Excel workbook."""
+@router.get("/alliances.{fmt}")
+def alliances_export(fmt: ExportFormat, db: DbSession, info: WebUser) -> Response:
+    """My alliances as CSV or Excel."""
     rows = _alliance_rows(db, info.principal)
-    return xlsx_response("alliances.xlsx", ALLIANCES_HEADER, rows, title="Alliances")
+    return table_response(fmt, "alliances", ALLIANCES_HEADER, rows, title="Alliances")
 
 
 # --- proposing an alliance -----------------------------------------------------------------
