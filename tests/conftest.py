@@ -6,16 +6,14 @@ is set (each run then works in a fresh schema that is dropped afterwards).
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,24 +23,14 @@ from pactum.alliances.schemas import AllianceCreate, MemberCreate, PartnerIn
 from pactum.audit.service import Actor
 from pactum.auth import service as auth
 from pactum.auth.service import active_memberships, principal_for
-from pactum.core.db import make_engine
-from pactum.core.migrate import upgrade
 from pactum.main import create_app
 from pactum.models import AllianceParty, Organisation, User
 from pactum.orgs import service as orgs
 from pactum.orgs.schemas import OrgCreate, PersonCreate
 from pactum.settings import Settings
+from tests.dbutil import fresh_database
 
 PASSWORD = "correct horse battery staple"
-
-
-def _database(tmp: Path) -> tuple[str, dict[str, object], str | None]:
-    """URL, connect args and (for PostgreSQL) the schema to use for this run."""
-    url = os.environ.get("PACTUM_TEST_DATABASE_URL", "")
-    if not url:
-        return f"sqlite:///{tmp / 'test.sqlite3'}", {}, None
-    schema = f"pactum_test_{uuid.uuid4().hex[:10]}"
-    return url, {"options": f"-csearch_path={schema}"}, schema
 
 
 @pytest.fixture(scope="session")
@@ -61,23 +49,10 @@ def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 @pytest.fixture(scope="session")
 def engine(settings: Settings) -> Iterator[Engine]:
     """A migrated database for the whole run (alembic upgrade head: migrations are tested)."""
-    url, connect_args, schema = _database(settings.data_dir)
-    if schema is not None:
-        admin = make_engine(url)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-        admin.dispose()
-    eng = make_engine(url, connect_args=connect_args) if connect_args else make_engine(url)
-    settings.database_url = url
-    upgrade(eng)
-    guard.install()
-    yield eng
-    eng.dispose()
-    if schema is not None:
-        admin = make_engine(url)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_database(settings.data_dir, "test") as (url, eng):
+        settings.database_url = url
+        guard.install()
+        yield eng
 
 
 @dataclass

@@ -29,24 +29,24 @@ def sign_in(client: TestClient, db: Session, settings: Settings, person: Person)
     return web.csrf_token
 
 
-def private_objective(db: Session, world: World, owner: str, title: str) -> uuid.UUID:
-    """Create an objective private to ``owner``'s party in the shared alliance."""
+def objective(db: Session, world: World, owner: str, title: str, visibility: str) -> uuid.UUID:
+    """Create an objective in the shared alliance as ``owner`` and commit it."""
     view = open_alliance(db, world[owner].principal, world.alliance_id)
-    objective = objectives.create_objective(
-        db, view, ObjectiveCreate(title=title, visibility="private")
+    created = objectives.create_objective(
+        db, view, ObjectiveCreate.model_validate({"title": title, "visibility": visibility})
     )
     db.commit()
-    return objective.id
+    return created.id
+
+
+def private_objective(db: Session, world: World, owner: str, title: str) -> uuid.UUID:
+    """An objective private to ``owner``'s party in the shared alliance."""
+    return objective(db, world, owner, title, "private")
 
 
 def shared_objective(db: Session, world: World, owner: str, title: str) -> uuid.UUID:
-    """Create a shared objective in the shared alliance."""
-    view = open_alliance(db, world[owner].principal, world.alliance_id)
-    objective = objectives.create_objective(
-        db, view, ObjectiveCreate(title=title, visibility="shared")
-    )
-    db.commit()
-    return objective.id
+    """A shared objective in the shared alliance."""
+    return objective(db, world, owner, title, "shared")
 
 
 def alliance_without_b(db: Session, world: World) -> tuple[uuid.UUID, uuid.UUID]:

@@ -8,7 +8,6 @@ import socket
 import tempfile
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,18 +16,16 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
-from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from pactum.audit.service import Actor
-from pactum.core.db import make_engine
-from pactum.core.migrate import upgrade
 from pactum.main import create_app
 from pactum.models import Organisation
 from pactum.orgs import service as orgs
 from pactum.orgs.schemas import OrgCreate, PersonCreate
 from pactum.settings import Settings
+from tests.dbutil import fresh_database
 
 CHROMIUM = os.environ.get("PACTUM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,15 +67,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _database(tmp: Path) -> tuple[str, dict[str, object], str | None]:
-    """SQLite in the temp folder, or a fresh schema on PACTUM_TEST_DATABASE_URL's server."""
-    url = os.environ.get("PACTUM_TEST_DATABASE_URL", "")
-    if not url:
-        return f"sqlite:///{tmp / 'e2e.sqlite3'}", {}, None
-    schema = f"pactum_e2e_{uuid.uuid4().hex[:10]}"
-    return url, {"options": f"-csearch_path={schema}"}, schema
-
-
 def _seed(engine: Engine, site: dict[str, Account], names: dict[str, str]) -> None:
     system = Actor.system("browser tests")
     with Session(engine) as session:
@@ -109,15 +97,11 @@ def _seed(engine: Engine, site: dict[str, Account], names: dict[str, str]) -> No
 @contextmanager
 def serve_pactum() -> Iterator[Site]:
     """Run a migrated, seeded Pactum on 127.0.0.1 until the block ends."""
-    with tempfile.TemporaryDirectory(prefix="pactum-e2e-") as tmp_name:
+    with (
+        tempfile.TemporaryDirectory(prefix="pactum-e2e-") as tmp_name,
+        fresh_database(Path(tmp_name), "e2e") as (url, engine),
+    ):
         tmp = Path(tmp_name)
-        url, connect_args, schema = _database(tmp)
-        if schema is not None:
-            admin = make_engine(url)
-            with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-            admin.dispose()
-        engine = make_engine(url, connect_args=connect_args) if connect_args else make_engine(url)
         settings = Settings(
             env="test",
             data_dir=tmp,
@@ -125,45 +109,37 @@ def serve_pactum() -> Iterator[Site]:
             cookie_secure=True,
             secret_key="x" * 40,
         )
+
+        accounts = {
+            "biotech_manager": Account("maya.chen@helix.example.com", "Maya Chen"),
+            "biotech_colleague": Account("omar.haddad@helix.example.com", "Omar Haddad"),
+            "pharma_admin": Account("lena.vogel@northwind.example.com", "Lena Vogel"),
+            "pharma_colleague": Account("raj.patel@northwind.example.com", "Raj Patel"),
+        }
+        names = {"biotech": "Helix Biotherapeutics", "pharma": "Northwind Pharma"}
+        _seed(engine, accounts, names)
+        app = create_app(settings, engine=engine)
+        port = _free_port()
+        server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        )
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        deadline = time.monotonic() + 15
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the test server did not start")
+            time.sleep(0.05)
         try:
-            upgrade(engine)
-            accounts = {
-                "biotech_manager": Account("maya.chen@helix.example.com", "Maya Chen"),
-                "biotech_colleague": Account("omar.haddad@helix.example.com", "Omar Haddad"),
-                "pharma_admin": Account("lena.vogel@northwind.example.com", "Lena Vogel"),
-                "pharma_colleague": Account("raj.patel@northwind.example.com", "Raj Patel"),
-            }
-            names = {"biotech": "Helix Biotherapeutics", "pharma": "Northwind Pharma"}
-            _seed(engine, accounts, names)
-            app = create_app(settings, engine=engine)
-            port = _free_port()
-            server = uvicorn.Server(
-                uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+            yield Site(
+                url=f"http://127.0.0.1:{port}",
+                biotech=names["biotech"],
+                pharma=names["pharma"],
+                **accounts,
             )
-            thread = threading.Thread(target=server.run, daemon=True)
-            thread.start()
-            deadline = time.monotonic() + 15
-            while not server.started:
-                if time.monotonic() > deadline or not thread.is_alive():
-                    raise RuntimeError("the test server did not start")
-                time.sleep(0.05)
-            try:
-                yield Site(
-                    url=f"http://127.0.0.1:{port}",
-                    biotech=names["biotech"],
-                    pharma=names["pharma"],
-                    **accounts,
-                )
-            finally:
-                server.should_exit = True
-                thread.join(timeout=10)
         finally:
-            engine.dispose()
-            if schema is not None:
-                admin = make_engine(url)
-                with admin.begin() as conn:
-                    conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-                admin.dispose()
+            server.should_exit = True
+            thread.join(timeout=10)
 
 
 @pytest.fixture(scope="session")
@@ -184,7 +160,7 @@ def playwright_instance() -> Iterator[Playwright]:
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     """A headless Chromium from the system (no download)."""
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}")
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs Debian's chromium")
     launched = playwright_instance.chromium.launch(
         executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import uuid
@@ -17,6 +16,7 @@ from pactum.audit import verify as standalone
 from pactum.cli.main import app
 from pactum.core.db import make_engine
 from pactum.ops import demo
+from tests.dbutil import fresh_database
 
 runner = CliRunner()
 GOOD = "river otter lantern 7"
@@ -24,24 +24,11 @@ GOOD = "river otter lantern 7"
 
 @pytest.fixture
 def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A fresh database for the CLI: a SQLite file, or a new PostgreSQL schema."""
+    """A fresh, empty database for the CLI (it migrates by itself)."""
     monkeypatch.setenv("PACTUM_DATA_DIR", str(tmp_path))
-    base = os.environ.get("PACTUM_TEST_DATABASE_URL", "")
-    if not base:
-        url = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
+    with fresh_database(tmp_path, "cli", migrate=False) as (url, _engine):
         monkeypatch.setenv("PACTUM_DATABASE_URL", url)
         yield url
-        return
-    schema = f"pactum_cli_{uuid.uuid4().hex[:10]}"
-    admin = make_engine(base)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = f"{base}?options=-csearch_path%3D{schema}"
-    monkeypatch.setenv("PACTUM_DATABASE_URL", url)
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def run(*args: str) -> tuple[int, str]:

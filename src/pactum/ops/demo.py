@@ -290,41 +290,27 @@ def load(session: Session) -> bool:
         view = open_alliance(session, principal(helix_manager), alliance.id)
         move = TransitionIn.model_validate({"status": status, "reason": "Demo history"})
         alliances.transition(session, view, move, expected_version=None)
-    for kind, title, description, measure, target, status, org in SHARED:
+    rows: list[tuple[str, str, str, str, str, str, date | None, str]] = [
+        (org, "shared", kind, title, text, measure, due, status)
+        for kind, title, text, measure, due, status, org in SHARED
+    ]
+    rows += [
+        (org, "private", kind, title, text, measure, due, "proposed")
+        for org, kind, title, text, measure, due in PRIVATE
+    ]
+    for org, visibility, kind, title, text, measure, due, status in rows:
         view = open_alliance(session, principal(managers[org]), alliance.id)
-        objectives.create_objective(
-            session,
-            view,
-            ObjectiveCreate.model_validate(
-                {
-                    "kind": kind,
-                    "title": title,
-                    "description": description,
-                    "measure": measure,
-                    "target_date": target,
-                    "status": status,
-                    "visibility": "shared",
-                    "owner_user_id": users[managers[org]].id,
-                }
-            ),
-        )
-    for org, kind, title, description, measure, due in PRIVATE:
-        view = open_alliance(session, principal(managers[org]), alliance.id)
-        objectives.create_objective(
-            session,
-            view,
-            ObjectiveCreate.model_validate(
-                {
-                    "kind": kind,
-                    "title": title,
-                    "description": description,
-                    "measure": measure,
-                    "target_date": due,
-                    "visibility": "private",
-                    "owner_user_id": users[managers[org]].id,
-                }
-            ),
-        )
+        data = {
+            "kind": kind,
+            "title": title,
+            "description": text,
+            "measure": measure,
+            "target_date": due,
+            "status": status,
+            "visibility": visibility,
+            "owner_user_id": users[managers[org]].id,
+        }
+        objectives.create_objective(session, view, ObjectiveCreate.model_validate(data))
     return True
 
 
