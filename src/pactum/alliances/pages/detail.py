@@ -249,6 +249,18 @@ def member_add(
     return redirect(f"/alliances/{alliance_id}", "member_added", anchor="members")
 
 
+def _member_errors(exc: Exception, member_id: uuid.UUID) -> FormErrors:
+    """A member row's error, shown next to that row's role."""
+    role_id = f"role-{member_id}"
+    return form_errors(
+        exc,
+        {"role": role_id, "member": role_id},
+        {role_id: "Alliance role"},
+        form=f"member-{member_id}",
+        thing="member",
+    )
+
+
 @router.post("/alliances/{alliance_id}/members/{member_id}", response_class=HTMLResponse)
 def member_update(
     request: Request,
@@ -260,20 +272,12 @@ def member_update(
 ) -> Response:
     """Change the alliance role of one of our own members."""
     view = open_alliance(db, info.principal, alliance_id)
-    role_id = f"role-{member_id}"
     try:
         with attempt(db):
             data = MemberUpdate.model_validate({"role": field(form, "role")})
             service.update_member(db, view, member_id, data, expected_version=form_version(form))
     except FORM_ERRORS as exc:
-        errors = form_errors(
-            exc,
-            {"role": role_id, "member": role_id},
-            {role_id: "Alliance role"},
-            form=f"member-{member_id}",
-            thing="member",
-        )
-        return _fail(request, db, info.principal, alliance_id, errors)
+        return _fail(request, db, info.principal, alliance_id, _member_errors(exc, member_id))
     return redirect(f"/alliances/{alliance_id}", "member_updated", anchor="members")
 
 
@@ -288,19 +292,11 @@ def member_remove(
 ) -> Response:
     """Take one of our own people off the alliance."""
     view = open_alliance(db, info.principal, alliance_id)
-    role_id = f"role-{member_id}"
     try:
         with attempt(db):
             service.remove_member(db, view, member_id, expected_version=form_version(form))
     except FORM_ERRORS as exc:
-        errors = form_errors(
-            exc,
-            {"role": role_id, "member": role_id},
-            {role_id: "Alliance role"},
-            form=f"member-{member_id}",
-            thing="member",
-        )
-        return _fail(request, db, info.principal, alliance_id, errors)
+        return _fail(request, db, info.principal, alliance_id, _member_errors(exc, member_id))
     return redirect(f"/alliances/{alliance_id}", "member_removed", anchor="members")
 
 
