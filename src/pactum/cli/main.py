@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from pactum.cli import admin, audit, db, demo, serve
+from pactum.cli import admin, audit, db, demo, serve, value
 
 app = typer.Typer(
     name="pactum",
@@ -24,6 +24,7 @@ app.add_typer(admin.org_app, name="org")
 app.add_typer(admin.user_app, name="user")
 app.add_typer(admin.token_app, name="token")
 app.add_typer(audit.app, name="audit")
+app.add_typer(value.app, name="value")
 app.command("backup")(db.backup_cmd)
 app.command("restore")(db.restore_cmd)
 
