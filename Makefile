@@ -6,7 +6,7 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(BIN)/uv)
 
-.PHONY: install run test lint typecheck browser-deps bench clean
+.PHONY: install run test lint typecheck browser-deps bench bench-valuation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: install browser-deps lint typecheck
 # Performance benchmarks (figures printed; see README).
 bench: install
 	$(BIN)/python benchmarks/bench_core.py
+	$(BIN)/python benchmarks/bench_valuation.py
+
+bench-valuation: install
+	$(BIN)/python benchmarks/bench_valuation.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .hypothesis

@@ -15,6 +15,7 @@ from typing import Any
 
 import numba
 import numpy as np
+from numba import njit
 from numpy.typing import NDArray
 
 from pactum.valuation import kernel, paths
@@ -58,6 +59,29 @@ class Result:
     parties: dict[str, Summary]
 
 
+@njit(cache=True)
+def _one_pass(
+    values: NDArray[np.float64], first_edge: float, width: float, counts: NDArray[np.int64]
+) -> tuple[float, float, int, float, float]:
+    """Sum, sum of squares, negatives, min, max and histogram counts in one ordered pass."""
+    total = 0.0
+    squares = 0.0
+    negative = 0
+    low = np.inf
+    high = -np.inf
+    last = len(counts) - 1
+    for v in values:
+        total += v
+        squares += v * v
+        if v < 0.0:
+            negative += 1
+        low = min(low, v)
+        high = max(high, v)
+        index = int((v - first_edge) / width)
+        counts[min(max(index, 0), last)] += 1
+    return total, squares, negative, low, high
+
+
 class _Accumulator:
     """Running sums and a histogram of one party's values."""
 
@@ -73,23 +97,23 @@ class _Accumulator:
         self.kept: NDArray[np.float64] | None = None
 
     def add(self, values: NDArray[np.float64], keep: bool) -> None:
-        self.n += len(values)
-        self.total += float(np.sum(values))
-        self.squares += float(np.dot(values, values))
-        self.negative += int(np.count_nonzero(values < 0))
-        self.low = min(self.low, float(values.min()))
-        self.high = max(self.high, float(values.max()))
         if keep:
             self.kept = values.copy()
         if self.edges is None:
-            span = max(float(values.max() - values.min()), 1e-9)
-            self.edges = np.linspace(values.min() - 0.5 * span, values.max() + 0.5 * span, BINS + 1)
+            low, high = float(values.min()), float(values.max())
+            span = max(high - low, 1e-9)
+            self.edges = np.linspace(low - 0.5 * span, high + 0.5 * span, BINS + 1)
             self.counts = np.zeros(BINS, dtype=np.int64)
         assert self.counts is not None
-        width = (self.edges[-1] - self.edges[0]) / BINS
-        idx = ((values - self.edges[0]) / width).astype(np.int64)
-        np.clip(idx, 0, BINS - 1, out=idx)
-        self.counts += np.bincount(idx, minlength=BINS)
+        total, squares, negative, low, high = _one_pass(
+            values, float(self.edges[0]), float(self.edges[1] - self.edges[0]), self.counts
+        )
+        self.n += len(values)
+        self.total += total
+        self.squares += squares
+        self.negative += negative
+        self.low = min(self.low, low)
+        self.high = max(self.high, high)
 
     def _percentile(self, q: float) -> float:
         if self.kept is not None:
