@@ -33,6 +33,73 @@ S31 = np.uint64(31)
 S11 = np.uint64(11)
 TO_UNIT = 2.0**-53
 BLOCK = 2048
+FACTOR_KEY = np.uint64(0xC2B2AE3D27D4EB4F)  # keys the common factor's stream
+
+
+@njit(cache=True)
+def inverse_normal(p: float) -> float:
+    """The standard normal quantile (Acklam's rational approximation, refined once)."""
+    if p <= 0.0:
+        return -np.inf
+    if p >= 1.0:
+        return np.inf
+    a = (
+        -3.969683028665376e01,
+        2.209460984245205e02,
+        -2.759285104469687e02,
+        1.383577518672690e02,
+        -3.066479806614716e01,
+        2.506628277459239e00,
+    )
+    b = (
+        -5.447609879822406e01,
+        1.615858368580409e02,
+        -1.556989798598866e02,
+        6.680131188771972e01,
+        -1.328068155288572e01,
+    )
+    c = (
+        -7.784894002430293e-03,
+        -3.223964580411365e-01,
+        -2.400758277161838e00,
+        -2.549732539343734e00,
+        4.374664141464968e00,
+        2.938163982698783e00,
+    )
+    d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00,
+         3.754408661907416e00)  # fmt: skip
+    if p < 0.02425:
+        q = math.sqrt(-2.0 * math.log(p))
+        x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / (
+            (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0
+        )
+    elif p > 1.0 - 0.02425:
+        q = math.sqrt(-2.0 * math.log(1.0 - p))
+        x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / (
+            (((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1.0
+        )
+    else:
+        q = p - 0.5
+        r = q * q
+        x = (
+            (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
+            * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1.0)
+        )
+    # One Halley step against the exact CDF.
+    e = 0.5 * math.erfc(-x / math.sqrt(2.0)) - p
+    u = e * math.sqrt(2.0 * math.pi) * math.exp(x * x / 2.0)
+    return x - u / (1.0 + x * u / 2.0)
+
+
+@njit(cache=True)
+def common_factor(seed: np.uint64, trial: np.uint64, slot: np.int64) -> float:
+    """The trial's common standard-normal factor for one development phase (``slot`` is
+    its index in preclinical ... regulatory), shared by every asset in that phase."""
+    state = trial_state(seed ^ FACTOR_KEY, trial) + GOLDEN * np.uint64(2 * slot)
+    u1 = 1.0 - uniform(state + GOLDEN)
+    u2 = uniform(state + GOLDEN + GOLDEN)
+    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
 
 
 @njit(cache=True)
@@ -76,8 +143,17 @@ def one_trial(
     trial: np.uint64,
     outcome_only: bool,
     buffer: NDArray[Any],
+    rho: float,
+    factor_seed: np.uint64,
+    first_slot: np.int64,
 ) -> int:
-    """Draw one trial's durations into ``buffer``; return the gates it passes."""
+    """Draw one trial's durations into ``buffer``; return the gates it passes.
+
+    With ``rho > 0`` a phase passes when ``sqrt(rho) Z + sqrt(1 - rho) Phi^-1(u)`` is below
+    ``Phi^-1(p)``, ``Z`` being the trial's factor for that phase: each probability is
+    unchanged, outcomes of different assets in the same phase are correlated, and an
+    asset's own phases stay independent (so its probability of approval is unchanged).
+    """
     state = trial_state(seed, trial)
     n = len(duration)
     reached = n
@@ -96,7 +172,13 @@ def one_trial(
             buffer[i] = duration[i] * triangular(
                 u_dur, scal[DUR_LOW], scal[DUR_MODE], scal[DUR_HIGH]
             )
-        if reached == n and u_outcome >= prob:
+        if rho > 0.0:
+            factor = common_factor(factor_seed, trial, first_slot + i)
+            latent = math.sqrt(rho) * factor + math.sqrt(1.0 - rho) * inverse_normal(u_outcome)
+            passes = latent < inverse_normal(prob)
+        else:
+            passes = u_outcome < prob
+        if reached == n and not passes:
             reached = i
     return reached
 
@@ -140,8 +222,12 @@ def simulate(
     start: np.int64,
     out: NDArray[Any],
     outcome_only: bool,
+    rho: float,
+    factor_seed: np.uint64,
+    first_slot: np.int64,
 ) -> None:
-    """Fill ``out[j]`` with (total, licensor, licensee) NPV of trial ``start + j``."""
+    """Fill ``out[j]`` with (total, licensor, licensee) NPV of trial ``start + j`` and, in
+    ``out[j, 3]``, 1.0 if it was approved."""
     count = out.shape[0]
     n = len(duration)
     blocks = (count + BLOCK - 1) // BLOCK
@@ -151,7 +237,10 @@ def simulate(
         last = min(count, first + BLOCK)
         for j in range(first, last):
             trial = np.uint64(start + j)
-            reached = one_trial(scal, p_low, p_high, duration, seed, trial, outcome_only, buffer)
+            reached = one_trial(
+                scal, p_low, p_high, duration, seed, trial, outcome_only, buffer, rho,
+                factor_seed, first_slot,
+            )  # fmt: skip
             trial_peak = peak if outcome_only else peak_draw(scal, peak, seed, trial, n)
             total, licensor, licensee = path_npv(
                 scal,
@@ -177,3 +266,4 @@ def simulate(
             out[j, 0] = total
             out[j, 1] = licensor
             out[j, 2] = licensee
+            out[j, 3] = 1.0 if reached == n else 0.0

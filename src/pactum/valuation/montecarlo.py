@@ -19,6 +19,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from pactum.valuation import kernel, paths
+from pactum.valuation.defaults import PHASES
 from pactum.valuation.exact import PARTIES
 from pactum.valuation.model import Model
 
@@ -155,15 +156,26 @@ class _Accumulator:
 
 
 def run_chunk(
-    model: Model, *, seed: int, start: int, count: int, outcome_only: bool = False
+    model: Model,
+    *,
+    seed: int,
+    start: int,
+    count: int,
+    outcome_only: bool = False,
+    rho: float = 0.0,
+    factor_seed: int | None = None,
 ) -> NDArray[np.float64]:
-    """NPVs (trials x [total, licensor, licensee]) of trials ``start`` .. ``start+count-1``."""
-    out = np.empty((count, 3))
+    """Trials ``start`` .. ``start+count-1``: columns total, licensor, licensee NPV and an
+    approval flag. ``rho`` correlates phase outcomes through a common factor drawn from
+    ``factor_seed`` (default: ``seed``), shared by every asset valued with that seed."""
+    out = np.empty((count, 4))
     fused: Any = kernel.simulate  # a Numba dispatcher: checked by Numba, not mypy
     fused(
         paths.pack(model), model.p_low if not outcome_only else model.p, model.p_high,
         model.duration, *paths.arrays(model), model.peak_sales, np.uint64(seed),
-        np.int64(start), out, outcome_only,
+        np.int64(start), out, outcome_only, rho,
+        np.uint64(seed if factor_seed is None else factor_seed),
+        np.int64(PHASES.index(model.phases[0])),
     )  # fmt: skip
     return out
 
