@@ -15,7 +15,8 @@ from typer.core import TyperGroup
 from pactum.cli.context import console, err
 from pactum.valuation import montecarlo, schema
 from pactum.valuation.exact import PARTIES, evaluate
-from pactum.valuation.model import OFFSETS, Model, compile_deal
+from pactum.valuation.model import OFFSETS, Model
+from pactum.valuation.option import compile_for_valuation, option_value
 from pactum.valuation.portfolio import simulate_portfolio
 from pactum.valuation.report import money, to_json
 from pactum.valuation.solve import SolveError, iso_value_menu, solve_share, tornado
@@ -95,14 +96,15 @@ def run(
         err.print("[red]--plot:[/red] write an .html file (charts are saved offline)")
         raise typer.Exit(2)
     deal = _load(file, convention)
-    model = compile_deal(deal)
+    model = compile_for_valuation(deal)
     exact = evaluate(model)
     n = deal.simulation.trials if trials is None else trials
     s = deal.simulation.seed if seed is None else seed
     started = time.perf_counter()
     mc = _simulate(model, n, s, as_json) if n > 0 else None
     elapsed = time.perf_counter() - started
-    result = to_json(deal.name, deal.currency, exact, mc)
+    option = option_value(deal, seed=s)
+    result = to_json(deal.name, deal.currency, exact, mc, option)
     if plot is not None:
         from pactum.valuation import charts  # plotly is heavy: load it only when asked
 
@@ -137,6 +139,22 @@ def _print(deal: schema.DealFile, result: dict[str, Any], elapsed: float) -> Non
         rate = mc["trials"] / elapsed if elapsed > 0 else float("inf")
         console.print(
             f"{mc['trials']:,} trials, seed {mc['seed']}, {elapsed:.2f} s ({rate:,.0f}/s)"
+        )
+    option = result.get("opt_in")
+    if option is not None:
+        console.print(
+            f"Opt-in after {option['gate']} ({option['holder']} pays {money(option['fee'])}): "
+            f"gain at the gate {money(option['gain_at_gate'])} -> "
+            f"{'exercised' if option['exercise'] else 'not exercised'} in the base case. "
+            f"Value of the right: committed {money(option['committed_value'])}, as an option "
+            f"{money(option['simulated_value'])} (simulated, P(exercise) "
+            f"{option['probability_of_exercise']:.0%})"
+            + (
+                f", closed form {money(option['closed_form_value'])}"
+                if option["closed_form_value"] is not None
+                else ""
+            ),
+            highlight=False,
         )
     items = Table(title="Where the value comes from (rNPV by item)")
     items.add_column("Item")
@@ -200,7 +218,7 @@ def sensitivity(
     if party not in PARTIES:
         err.print("[red]--party:[/red] must be total, licensor or licensee")
         raise typer.Exit(2)
-    model = compile_deal(_load(file))
+    model = compile_for_valuation(_load(file))
     table = Table(title=f"Sensitivity of the {party}'s rNPV")
     for column in ("Input", "Change", "Low", "High", "Swing"):
         table.add_column(column, justify="right" if column in {"Low", "High", "Swing"} else "left")
@@ -229,7 +247,7 @@ def portfolio(
     if not 0.0 <= rho < 1.0:
         err.print(f"[red]--rho:[/red] must be at least 0 and below 1, got {rho}")
         raise typer.Exit(2)
-    models = [compile_deal(_load(path)) for path in files]
+    models = [compile_for_valuation(_load(path)) for path in files]
     result = simulate_portfolio(models, trials=trials, seed=seed, rho=rho)
     if as_json:
         payload = {

@@ -64,7 +64,7 @@ def path_flows(model: Model, reached: int, durations: NDArray[Any], peak: float)
                 flows.add_periodic(
                     f"cost {name}", k, (-amount, -share * amount, -(1 - share) * amount)
                 )
-        if i < reached and model.milestone[i] > 0:
+        if i < reached and model.milestone[i] != 0:
             m = float(model.milestone[i])
             flows.add_event(f"milestone {name}", end, (0.0, m, -m))
         start = end

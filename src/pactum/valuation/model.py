@@ -91,8 +91,12 @@ def years_between(start: date, end: date) -> float:
     return (end - start).days / 365.25
 
 
-def compile_deal(deal: DealFile) -> Model:
-    """Turn a validated deal file into a :class:`Model`, filling area defaults."""
+def compile_deal(deal: DealFile, *, exercise: bool = False, fee: bool = True) -> Model:
+    """Turn a validated deal file into a :class:`Model`, filling area defaults.
+
+    With ``exercise`` the deal's opt-in is taken as exercised: the holder pays the fee at
+    the gate (unless ``fee`` is false) and the switched-on terms apply from then on.
+    """
     asset = deal.asset
     area = asset.therapeutic_area
     names = defaults.PHASES[defaults.PHASES.index(asset.current_phase) :]
@@ -119,6 +123,16 @@ def compile_deal(deal: DealFile) -> Model:
     milestone = [sum(m.amount for m in terms.milestones if m.gate == name) for name in names]
     shares = {str(k): v for k, v in terms.licensor_cost_share.items()}
     share = [shares.get(name, 0.0) for name in names]
+    split = terms.profit_split if terms.profit_split is not None else 0.0
+    opt_in = terms.opt_in
+    if opt_in is not None and exercise:
+        gate = names.index(opt_in.after)
+        if fee:  # a milestone runs licensee -> licensor; the licensor's fee runs the other way
+            milestone[gate] += opt_in.fee if opt_in.holder == "licensee" else -opt_in.fee
+        if opt_in.cost_share is not None:
+            share = [opt_in.cost_share if i > gate else s for i, s in enumerate(share)]
+        if opt_in.profit_split is not None:
+            split = opt_in.profit_split
     commercial = asset.commercial
     sales_ms = sorted((m.threshold, m.amount) for m in terms.sales_milestones)
     royalties = terms.royalties
@@ -172,7 +186,7 @@ def compile_deal(deal: DealFile) -> Model:
         reduction_b=np.array(b, dtype=float),
         reduction_c=np.array(c, dtype=float),
         floor=royalties.floor if royalties else 0.0,
-        profit_split=terms.profit_split if terms.profit_split is not None else 0.0,
+        profit_split=split,
         dur_low=tri.low if tri else 1.0,
         dur_mode=tri.mode if tri else 1.0,
         dur_high=tri.high if tri else 1.0,

@@ -124,7 +124,7 @@ def path_npv(
                 licensor -= share[i] * amount * factors[1, k]
                 licensee -= (1.0 - share[i]) * amount * factors[2, k]
             k += 1
-        if i < reached and milestone[i] > 0.0 and end <= horizon:
+        if i < reached and milestone[i] != 0.0 and end <= horizon:
             licensor += milestone[i] * math.exp(-lr * end)
             licensee -= milestone[i] * math.exp(-le * end)
         start = end

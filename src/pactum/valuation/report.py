@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from pactum.valuation.exact import PARTIES, Exact
 from pactum.valuation.montecarlo import Result
+from pactum.valuation.option import OptionValue
 
 
 def _number(value: float) -> float:
     return round(float(value), 2)
 
 
-def to_json(name: str, currency: str, exact: Exact, mc: Result | None) -> dict[str, Any]:
+def to_json(
+    name: str, currency: str, exact: Exact, mc: Result | None, option: OptionValue | None = None
+) -> dict[str, Any]:
     """``{"exact": {...}, "monte_carlo": {...}}`` with money in the file's currency unit."""
     out: dict[str, Any] = {
         "name": name,
@@ -33,6 +37,8 @@ def to_json(name: str, currency: str, exact: Exact, mc: Result | None) -> dict[s
             },
         },
     }
+    if option is not None:
+        out["opt_in"] = asdict(option)
     if mc is not None:
         out["monte_carlo"] = {
             "trials": mc.trials,

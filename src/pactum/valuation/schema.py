@@ -191,6 +191,27 @@ class Royalties(Strict):
         return self
 
 
+class OptIn(Strict):
+    """A right to opt in after a gate: the holder pays ``fee`` to the other party and
+    cost sharing (for later phases) and/or a profit split switch on."""
+
+    holder: Literal["licensor", "licensee"] = "licensor"
+    after: PhaseName = Field(description="the phase whose successful readout opens the option")
+    fee: Money
+    cost_share: Fraction | None = Field(
+        default=None, description="licensor's share of each later phase's cost once exercised"
+    )
+    profit_split: Fraction | None = Field(
+        default=None, description="licensor's share of commercial profit once exercised"
+    )
+
+    @model_validator(mode="after")
+    def _switches(self) -> OptIn:
+        if self.cost_share is None and self.profit_split is None:
+            raise ValueError("an opt-in must switch on cost_share, profit_split or both")
+        return self
+
+
 class DiscountRates(Strict):
     """A cost of capital per party (without technical risk)."""
 
@@ -210,6 +231,7 @@ class Terms(Strict):
     profit_split: Fraction | None = Field(
         default=None, description="licensor's share of commercial profit (replaces royalties)"
     )
+    opt_in: OptIn | None = None
 
 
 class Simulation(Strict):
@@ -231,6 +253,18 @@ class DealFile(Strict):
     asset: Asset
     terms: Terms = Field(default_factory=Terms)
     simulation: Simulation = Field(default_factory=Simulation)
+
+    @model_validator(mode="after")
+    def _opt_in_gate(self) -> DealFile:
+        opt_in = self.terms.opt_in
+        if opt_in is not None:
+            ahead = PHASES[PHASES.index(self.asset.current_phase) :]
+            if opt_in.after not in ahead:
+                raise ValueError(
+                    f"terms.opt_in.after: {opt_in.after} is not ahead of the asset "
+                    f"(current phase {self.asset.current_phase})"
+                )
+        return self
 
 
 class DealFileError(ValueError):
