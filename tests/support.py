@@ -14,9 +14,12 @@ from pactum.auth.service import start_session
 from pactum.models import User
 from pactum.objectives import service as objectives
 from pactum.objectives.schemas import ObjectiveCreate
+from pactum.scenarios import service as scenarios
+from pactum.scenarios.schemas import ScenarioCreate
 from pactum.settings import Settings
 from pactum.web.session import COOKIE
 from tests.conftest import Person, World
+from tests.valuation.cases import FAIR
 
 
 def sign_in(client: TestClient, db: Session, settings: Settings, person: Person) -> str:
@@ -85,3 +88,13 @@ def invitation_to_a(db: Session, world: World) -> uuid.UUID:
     party = next(p for p in view.alliance.parties if p.org_id == world.orgs["A"])
     db.commit()
     return party.id
+
+
+def private_scenario(db: Session, world: World, owner: str) -> uuid.UUID:
+    """A valuation scenario private to ``owner``'s party in the shared alliance."""
+    view = open_alliance(db, world[owner].principal, world.alliance_id)
+    scenario = scenarios.create_scenario(
+        db, view, ScenarioCreate(name="A's own valuation", deal=FAIR, trials=1000)
+    )
+    db.commit()
+    return scenario.id

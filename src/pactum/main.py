@@ -17,6 +17,8 @@ from pactum.objectives import api as objectives_api
 from pactum.objectives import pages as objectives_pages
 from pactum.orgs import api as orgs_api
 from pactum.orgs import pages as orgs_pages
+from pactum.scenarios import api as scenarios_api
+from pactum.scenarios import pages as scenarios_pages
 from pactum.settings import Settings, load_settings
 from pactum.web import errors
 from pactum.web.render import STATIC_DIR
@@ -54,6 +56,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         orgs_api.router,
         alliances_api.router,
         objectives_api.router,
+        scenarios_api.router,
     ):
         app.include_router(router)
     for router in (
@@ -61,6 +64,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         orgs_pages.router,
         alliances_pages.router,
         objectives_pages.router,
+        scenarios_pages.router,
     ):
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -28,6 +28,7 @@ from tests.support import (
     alliance_without_b,
     invitation_to_a,
     private_objective,
+    private_scenario,
     sign_in,
 )
 
@@ -92,12 +93,14 @@ def ids(db: Session, world: World) -> Ids:
         "token_id": uuid.UUID(int=0),
     }
     values["objective_id"] = private_objective(db, world, "a_manager", "A's secret aim")
+    values["scenario_id"] = private_scenario(db, world, "a_manager")
     return Ids(values)
 
 
 def _objective_routes_use_shared_alliance(path: str, ids: Ids, world: World) -> Ids:
-    """Objective routes: B is a party of the shared alliance but not of the objective."""
-    if "{objective_id}" in path:
+    """Routes of party-private records (objectives, scenarios): B is a party of the shared
+    alliance but may not see the record."""
+    if "{objective_id}" in path or "{scenario_id}" in path:
         return Ids({**ids.values, "alliance_id": world.alliance_id})
     return ids
 

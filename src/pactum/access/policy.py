@@ -45,6 +45,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "members.manage": frozenset({"alliance_manager", "org_admin"}),
     "objectives.write": frozenset({"alliance_manager", "committee_member", "contributor"}),
     "audit.export": frozenset({"alliance_manager", "legal", "org_admin"}),
+    "scenarios.write": frozenset(
+        {"alliance_manager", "committee_member", "finance", "contributor"}
+    ),
 }
 
 

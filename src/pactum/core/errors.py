@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -81,8 +82,12 @@ class ValidationFailed(PactumError):
     status_code = 422
     code = "validation_error"
 
-    def __init__(self, field: str, rule: str) -> None:
-        super().__init__(f"{field}: {rule}", detail=[{"field": field, "rule": rule}])
+    def __init__(self, field: str, rule: str, *, more: Sequence[tuple[str, str]] = ()) -> None:
+        problems = [(field, rule), *more]
+        super().__init__(
+            "; ".join(f"{f}: {r}" for f, r in problems),
+            detail=[{"field": f, "rule": r} for f, r in problems],
+        )
         self.field = field
         self.rule = rule
 

@@ -14,6 +14,7 @@ from pactum.models.audit import AuditEntry, AuditHead
 from pactum.models.auth import ApiToken, LoginThrottle, WebSession
 from pactum.models.objectives import OBJECTIVE_KINDS, OBJECTIVE_STATUSES, Objective
 from pactum.models.orgs import Organisation, OrgMembership, User
+from pactum.models.scenarios import ValuationScenario
 
 __all__ = [
     "ALLIANCE_ROLES",
@@ -34,5 +35,6 @@ __all__ = [
     "OrgMembership",
     "Organisation",
     "User",
+    "ValuationScenario",
     "WebSession",
 ]

@@ -42,6 +42,7 @@ DONE_MESSAGES: dict[str, str] = {
     "objective_added": "Objective added.",
     "objective_updated": "Objective saved.",
     "objective_shared": "Objective saved and now shared with the alliance.",
+    "scenario_saved": "Scenario valued and saved.",
 }
 
 STALE_MESSAGE = (

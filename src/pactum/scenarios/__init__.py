@@ -1,0 +1,1 @@
+"""Valuation scenarios inside an alliance: private to a party unless deliberately shared."""

@@ -1,0 +1,151 @@
+"""Scenario rules: who may value, what stays private, how sharing works."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView, get_scoped, scoped
+from pactum.audit.service import chain_for, record, shared_chain
+from pactum.core.errors import Conflict, PreconditionFailed, ValidationFailed
+from pactum.core.time import utcnow
+from pactum.models import ValuationScenario
+from pactum.scenarios.schemas import ScenarioCreate, ScenarioUpdate
+from pactum.scenarios.valuing import parse_deal, value
+
+AUDITED = ("name", "description", "trials", "seed")
+
+
+def list_scenarios(session: Session, view: AllianceView) -> list[ValuationScenario]:
+    """Scenarios the caller's party may see: shared ones and its own private ones."""
+    stmt = scoped(view, ValuationScenario).order_by(ValuationScenario.created_at)
+    return list(session.execute(stmt).scalars())
+
+
+def get_scenario(session: Session, view: AllianceView, scenario_id: uuid.UUID) -> ValuationScenario:
+    """One visible scenario, or 404."""
+    return get_scoped(session, view, ValuationScenario, scenario_id)
+
+
+def _audit(
+    session: Session,
+    view: AllianceView,
+    scenario: ValuationScenario,
+    action: str,
+    *,
+    old: dict[str, Any] | None = None,
+    new: dict[str, Any] | None = None,
+    chain: str | None = None,
+) -> None:
+    record(
+        session,
+        actor=view.principal.actor,
+        action=action,
+        object_type="valuation_scenario",
+        object_id=scenario.id,
+        chain=chain or chain_for(scenario.alliance_id, scenario.visibility, scenario.owner_org_id),
+        alliance_id=scenario.alliance_id,
+        old=old,
+        new=new,
+    )
+
+
+def create_scenario(
+    session: Session, view: AllianceView, data: ScenarioCreate
+) -> ValuationScenario:
+    """Value a deal file and keep it as a scenario owned by the caller's party."""
+    view.require("scenarios.write")
+    deal = parse_deal(data.deal)
+    result = value(deal, trials=data.trials, seed=data.seed)
+    scenario = ValuationScenario(
+        alliance_id=view.alliance_id,
+        owner_org_id=view.org_id,
+        visibility=data.visibility,
+        name=data.name,
+        description=data.description,
+        deal=json.dumps(data.deal, sort_keys=True, default=str),
+        result=json.dumps(result),
+        trials=data.trials,
+        seed=data.seed,
+        created_by_id=view.principal.user_id,
+    )
+    session.add(scenario)
+    session.flush()
+    _audit(
+        session,
+        view,
+        scenario,
+        "scenario.create",
+        new={
+            **{k: getattr(scenario, k) for k in AUDITED},
+            "visibility": scenario.visibility,
+            "deal": data.deal,
+        },
+    )
+    return scenario
+
+
+def update_scenario(
+    session: Session,
+    view: AllianceView,
+    scenario_id: uuid.UUID,
+    data: ScenarioUpdate,
+    *,
+    expected_version: int | None,
+) -> ValuationScenario:
+    """Edit and revalue; sharing is deliberate and cannot be undone."""
+    scenario = get_scenario(session, view, scenario_id)
+    view.require("scenarios.write")
+    if expected_version is not None and expected_version != scenario.version:
+        raise PreconditionFailed(
+            f"The scenario changed since you read it (version {scenario.version}, "
+            f"you sent {expected_version})."
+        )
+    changes = data.model_dump(exclude_unset=True)
+    for key, item in changes.items():
+        if item is None:
+            raise ValidationFailed(key, "may not be null")
+    if scenario.visibility == "shared" and changes.get("visibility") == "private":
+        raise Conflict("visibility: a shared scenario cannot be made private again")
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    for key in (*AUDITED, "visibility"):
+        if key in changes and changes[key] != getattr(scenario, key):
+            old[key], new[key] = getattr(scenario, key), changes[key]
+    if "deal" in changes:
+        text = json.dumps(changes["deal"], sort_keys=True, default=str)
+        if text != scenario.deal:
+            old["deal"], new["deal"] = json.loads(scenario.deal), changes["deal"]
+    if not new:
+        return scenario
+    was_private = scenario.visibility == "private"
+    if {"deal", "trials", "seed"} & set(new):
+        deal = parse_deal(new.get("deal", json.loads(scenario.deal)))
+        result = value(
+            deal, trials=new.get("trials", scenario.trials), seed=new.get("seed", scenario.seed)
+        )
+        scenario.result = json.dumps(result)
+    for key, item in new.items():
+        setattr(
+            scenario, key, json.dumps(item, sort_keys=True, default=str) if key == "deal" else item
+        )
+    scenario.version += 1
+    scenario.updated_at = utcnow()
+    session.flush()
+    if was_private and scenario.visibility == "shared":
+        private = chain_for(scenario.alliance_id, "private", scenario.owner_org_id)
+        _audit(session, view, scenario, "scenario.update", old=old, new=new, chain=private)
+        _audit(
+            session,
+            view,
+            scenario,
+            "scenario.share",
+            new={k: getattr(scenario, k) for k in AUDITED},
+            chain=shared_chain(scenario.alliance_id),
+        )
+    else:
+        _audit(session, view, scenario, "scenario.update", old=old, new=new)
+    return scenario
