@@ -134,3 +134,40 @@ def test_pages_show_results_charts_and_compare(
     )
     assert broken.status_code == 422
     assert re.search(r"Deal file.*not valid YAML", broken.text, re.S)
+
+
+def test_key_inputs_override_the_deal_file_and_errors_sit_next_to_them(
+    client: TestClient, db: Session, settings: Settings, world: World
+) -> None:
+    """Peak sales typed in the form win over the YAML; a bad number is shown inline."""
+    csrf = sign_in(client, db, settings, world["a_manager"])
+    form = {
+        "csrf_token": csrf,
+        "name": "Bigger market",
+        "deal": yaml.safe_dump(FAIR),
+        "trials": "2000",
+        "seed": "1",
+        "visibility": "private",
+        "peak_sales": "3,000,000,000",
+    }
+    made = client.post(
+        f"/alliances/{world.alliance_id}/scenarios/new", data=form, follow_redirects=False
+    )
+    assert made.status_code == 303, made.text[:500]
+    sid = made.headers["location"].split("/")[-1].split("?")[0]
+    stored = client.get(
+        f"/api/v1/alliances/{world.alliance_id}/scenarios/{sid}", headers=world["a_manager"].headers
+    ).json()
+    assert stored["deal"]["asset"]["commercial"]["peak_sales"] == 3e9
+    page = client.get(f"/alliances/{world.alliance_id}/scenarios/{sid}")
+    assert 'value="3000000000"' in page.text
+    bad = client.post(
+        f"/alliances/{world.alliance_id}/scenarios/new", data={**form, "peak_sales": "lots"}
+    )
+    assert bad.status_code == 422
+    assert re.search(r'id="peak_sales"[^>]*aria-invalid="true"', bad.text)
+    negative = client.post(
+        f"/alliances/{world.alliance_id}/scenarios/new", data={**form, "peak_sales": "-1"}
+    )
+    assert negative.status_code == 422
+    assert re.search(r'id="peak_sales"[^>]*aria-invalid="true"', negative.text)

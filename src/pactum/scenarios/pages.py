@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import uuid
 from pathlib import Path
@@ -40,6 +41,92 @@ LABELS = {
     "visibility": "Who can see it",
 }
 TEMPLATE = Path(__file__).with_name("template_deal.yaml")
+
+# Key inputs shown as form fields; they override the same values in the deal file.
+KEY_INPUTS: tuple[tuple[str, str, tuple[str | int, ...], type], ...] = (
+    ("peak_sales", "Peak net sales", ("asset", "commercial", "peak_sales"), float),
+    (
+        "peak_sales_sigma",
+        "Peak sales uncertainty (lognormal sigma)",
+        ("asset", "commercial", "peak_sales_sigma"),
+        float,
+    ),
+    ("loe_year", "Loss of exclusivity (calendar year)", ("asset", "commercial", "loe_year"), int),
+    ("upfront", "Upfront", ("terms", "upfront", 0, "amount"), float),
+    (
+        "royalty_rate",
+        "First royalty tier rate (0.08 = 8%)",
+        ("terms", "royalties", "tiers", 0, "rate"),
+        float,
+    ),
+    ("rate_licensor", "Licensor's discount rate", ("discount_rate", "licensor"), float),
+    ("rate_licensee", "Licensee's discount rate", ("discount_rate", "licensee"), float),
+)
+
+
+def _deal_key(path: tuple[str | int, ...]) -> str:
+    """``("terms", "upfront", 0, "amount")`` -> ``deal.terms.upfront[0].amount``."""
+    return "deal" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+
+# Errors on these paths of the deal are shown next to their key input.
+FIELDS.update({_deal_key(path): key for key, _label, path, _kind in KEY_INPUTS})
+FIELDS.update({key: key for key, _label, _path, _kind in KEY_INPUTS})
+LABELS.update({key: label for key, label, _path, _kind in KEY_INPUTS})
+
+
+def _get(data: Any, path: tuple[str | int, ...]) -> Any:
+    for step in path:
+        try:
+            data = data[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _put(data: dict[str, Any], path: tuple[str | int, ...], value: float | int) -> None:
+    """Set ``value`` at ``path``, creating the containers the key inputs need."""
+    node: Any = data
+    for step, following in itertools.pairwise(path):
+        fresh: Any = [] if isinstance(following, int) else {}
+        if isinstance(step, int):
+            while len(node) <= step:
+                node.append({"from": 0} if path[-2] == "tiers" else {})
+            node = node[step]
+        else:
+            if not isinstance(node.get(step), type(fresh)):
+                node[step] = fresh
+            node = node[step]
+    if isinstance(path[-1], int):
+        raise ValueError("a key input must end in a field name")
+    node[path[-1]] = value
+
+
+def _apply_key_inputs(deal: dict[str, Any], form: Any) -> dict[str, Any]:
+    """Override the deal file with the key inputs that were filled in."""
+    for key, _label, path, kind in KEY_INPUTS:
+        text = field(form, key).replace(",", "").replace("_", "")
+        if not text:
+            continue
+        try:
+            number = kind(text)
+        except ValueError as exc:
+            raise ValidationFailed(key, "must be a number") from exc
+        _put(deal, path, number)
+    return deal
+
+
+def key_values(deal: dict[str, Any]) -> dict[str, str]:
+    """The key inputs' current values, for the form."""
+    out = {}
+    for key, _label, path, _kind in KEY_INPUTS:
+        found = _get(deal, path)
+        if isinstance(found, float) and found.is_integer():
+            found = int(found)
+        out[key] = "" if found is None else str(found)
+    return out
+
+
 PARTIES = ("total", "licensor", "licensee")
 
 
@@ -116,6 +203,7 @@ def _form_page(
             "can_write": view.can("scenarios.write"),
             "my_org_name": view.principal.org_name,
             "parties": PARTIES,
+            "key_inputs": [(k, label) for k, label, _p, _t in KEY_INPUTS],
         },
         status_code=errors.status_code if errors else 200,
         nav="alliances",
@@ -164,7 +252,8 @@ def scenario_create(
 ) -> Response:
     """Value the deal and keep the scenario."""
     view = open_alliance(db, info.principal, alliance_id)
-    values = {k: field(form, k) for k in ("name", "description", "trials", "seed", "visibility")}
+    keys = ("name", "description", "trials", "seed", "visibility", *(k[0] for k in KEY_INPUTS))
+    values = {k: field(form, k) for k in keys}
     values["deal"] = str(form.get("deal", ""))
     try:
         with attempt(db):
@@ -172,7 +261,7 @@ def scenario_create(
                 {
                     "name": values["name"],
                     "description": values["description"],
-                    "deal": _deal_from_text(values["deal"]),
+                    "deal": _apply_key_inputs(_deal_from_text(values["deal"]), form),
                     "trials": _number(form, "trials", 100_000),
                     "seed": _number(form, "seed", 1),
                     "visibility": values["visibility"] or "private",
@@ -203,6 +292,7 @@ def scenario_compare(
             "alliance": view.alliance,
             "rows": [(s, json.loads(s.result)) for s in chosen],
             "parties": PARTIES,
+            "key_inputs": [(k, label) for k, label, _p, _t in KEY_INPUTS],
         },
         nav="alliances",
     )
@@ -219,7 +309,9 @@ def scenario(
 
 
 def _values(found: ValuationScenario) -> dict[str, str]:
+    deal = json.loads(found.deal)
     return {
+        **key_values(deal),
         "name": found.name,
         "description": found.description,
         "deal": yaml.safe_dump(json.loads(found.deal), sort_keys=False),
@@ -241,7 +333,8 @@ def scenario_update(
     """Save and revalue; optionally share with the partner (cannot be undone)."""
     view = open_alliance(db, info.principal, alliance_id)
     found = service.get_scenario(db, view, scenario_id)
-    values = {k: field(form, k) for k in ("name", "description", "trials", "seed", "version")}
+    keys = ("name", "description", "trials", "seed", "version", *(k[0] for k in KEY_INPUTS))
+    values = {k: field(form, k) for k in keys}
     values["deal"] = str(form.get("deal", ""))
     version = values["version"]
     try:
@@ -249,7 +342,7 @@ def scenario_update(
             changes: dict[str, Any] = {
                 "name": values["name"],
                 "description": values["description"],
-                "deal": _deal_from_text(values["deal"]),
+                "deal": _apply_key_inputs(_deal_from_text(values["deal"]), form),
                 "trials": _number(form, "trials", found.trials),
                 "seed": _number(form, "seed", found.seed),
             }
