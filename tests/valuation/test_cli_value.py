@@ -198,3 +198,14 @@ def test_schema_command() -> None:
     assert result.exit_code == 0
     schema = json.loads(result.output)
     assert "asset" in schema["properties"]
+
+
+def test_plot_as_png(tmp_path: Path) -> None:
+    """``--plot OUT.png`` writes a PNG image, rendered locally."""
+    out = tmp_path / "charts.png"
+    path = _write(tmp_path, RICH)
+    result = runner.invoke(app, ["value", str(path), "--trials", "5000", "--plot", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    bad = runner.invoke(app, ["value", str(path), "--plot", str(tmp_path / "charts.pdf")])
+    assert bad.exit_code == 2

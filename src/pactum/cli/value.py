@@ -37,7 +37,7 @@ app = typer.Typer(
     help=(
         "Value a deal: exact rNPV per party and Monte Carlo distributions.\n\n"
         "pactum value FILE [--trials N] [--seed S] [--convention mid|end|begin] [--json] "
-        "[--plot OUT.html]"
+        "[--plot OUT.html|OUT.png]"
     ),
     no_args_is_help=True,
 )
@@ -85,15 +85,15 @@ def run(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract.")] = False,
     plot: Annotated[
-        Path | None, typer.Option(help="Write charts to this .html file (offline).")
+        Path | None, typer.Option(help="Write charts to this .html (offline) or .png file.")
     ] = None,
 ) -> None:
     """Value a deal file: rNPV, NPV and the Monte Carlo distribution per party."""
     if convention is not None and convention not in OFFSETS:
         err.print("[red]--convention:[/red] must be mid, end or begin")
         raise typer.Exit(2)
-    if plot is not None and plot.suffix.lower() != ".html":
-        err.print("[red]--plot:[/red] write an .html file (charts are saved offline)")
+    if plot is not None and plot.suffix.lower() not in {".html", ".png"}:
+        err.print("[red]--plot:[/red] write an .html (interactive, offline) or .png file")
         raise typer.Exit(2)
     deal = _load(file, convention)
     model = compile_for_valuation(deal)
@@ -108,7 +108,8 @@ def run(
     if plot is not None:
         from pactum.valuation import charts  # plotly is heavy: load it only when asked
 
-        charts.write_html(plot, result, tornado(model))
+        writer = charts.write_png if plot.suffix.lower() == ".png" else charts.write_html
+        writer(plot, result, tornado(model))
     if as_json:
         typer.echo(json.dumps(result, indent=2))
         return
