@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from pactum.access import AllianceView, get_scoped, scoped, system_scope
-from pactum.audit.service import chain_for, record, shared_chain
+from pactum.access.records import audit_record, audit_update
 from pactum.core.errors import Conflict, PreconditionFailed, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.models import AllianceMember, Objective, User
@@ -77,30 +76,6 @@ def get_objective(session: Session, view: AllianceView, objective_id: uuid.UUID)
     return get_scoped(session, view, Objective, objective_id, joinedload(Objective.owner_user))
 
 
-def _audit(
-    session: Session,
-    view: AllianceView,
-    objective: Objective,
-    action: str,
-    *,
-    old: dict[str, Any] | None = None,
-    new: dict[str, Any] | None = None,
-    chain: str | None = None,
-) -> None:
-    record(
-        session,
-        actor=view.principal.actor,
-        action=action,
-        object_type="objective",
-        object_id=objective.id,
-        chain=chain
-        or chain_for(objective.alliance_id, objective.visibility, objective.owner_org_id),
-        alliance_id=objective.alliance_id,
-        old=old,
-        new=new,
-    )
-
-
 def create_objective(session: Session, view: AllianceView, data: ObjectiveCreate) -> Objective:
     """Add an objective; the caller's party owns it."""
     view.require("objectives.write")
@@ -122,10 +97,11 @@ def create_objective(session: Session, view: AllianceView, data: ObjectiveCreate
     )
     session.add(objective)
     session.flush()
-    _audit(
+    audit_record(
         session,
         view,
         objective,
+        "objective",
         "objective.create",
         new={key: getattr(objective, key) for key in (*AUDITED, "visibility")},
     )
@@ -172,26 +148,15 @@ def update_objective(
     objective.version += 1
     objective.updated_at = utcnow()
     session.flush()
-    if was_private and objective.visibility == "shared":
-        # The private history stays in the party's own chain; the shared chain learns
-        # of the record from the moment it was shared, with its content at that time.
-        _audit(
-            session,
-            view,
-            objective,
-            "objective.update",
-            old=old,
-            new=new,
-            chain=chain_for(objective.alliance_id, "private", objective.owner_org_id),
-        )
-        _audit(
-            session,
-            view,
-            objective,
-            "objective.share",
-            new={key: getattr(objective, key) for key in (*AUDITED, "visibility")},
-            chain=shared_chain(objective.alliance_id),
-        )
-    else:
-        _audit(session, view, objective, "objective.update", old=old, new=new)
+    audit_update(
+        session,
+        view,
+        objective,
+        "objective",
+        action="objective",
+        old=old,
+        new=new,
+        was_private=was_private,
+        shared_content={key: getattr(objective, key) for key in (*AUDITED, "visibility")},
+    )
     return objective

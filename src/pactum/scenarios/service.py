@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, get_scoped, scoped
-from pactum.audit.service import chain_for, record, shared_chain
+from pactum.access.records import audit_record, audit_update
 from pactum.core.errors import Conflict, PreconditionFailed, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.models import ValuationScenario
@@ -28,29 +28,6 @@ def list_scenarios(session: Session, view: AllianceView) -> list[ValuationScenar
 def get_scenario(session: Session, view: AllianceView, scenario_id: uuid.UUID) -> ValuationScenario:
     """One visible scenario, or 404."""
     return get_scoped(session, view, ValuationScenario, scenario_id)
-
-
-def _audit(
-    session: Session,
-    view: AllianceView,
-    scenario: ValuationScenario,
-    action: str,
-    *,
-    old: dict[str, Any] | None = None,
-    new: dict[str, Any] | None = None,
-    chain: str | None = None,
-) -> None:
-    record(
-        session,
-        actor=view.principal.actor,
-        action=action,
-        object_type="valuation_scenario",
-        object_id=scenario.id,
-        chain=chain or chain_for(scenario.alliance_id, scenario.visibility, scenario.owner_org_id),
-        alliance_id=scenario.alliance_id,
-        old=old,
-        new=new,
-    )
 
 
 def create_scenario(
@@ -74,10 +51,11 @@ def create_scenario(
     )
     session.add(scenario)
     session.flush()
-    _audit(
+    audit_record(
         session,
         view,
         scenario,
+        "valuation_scenario",
         "scenario.create",
         new={
             **{k: getattr(scenario, k) for k in AUDITED},
@@ -135,17 +113,15 @@ def update_scenario(
     scenario.version += 1
     scenario.updated_at = utcnow()
     session.flush()
-    if was_private and scenario.visibility == "shared":
-        private = chain_for(scenario.alliance_id, "private", scenario.owner_org_id)
-        _audit(session, view, scenario, "scenario.update", old=old, new=new, chain=private)
-        _audit(
-            session,
-            view,
-            scenario,
-            "scenario.share",
-            new={k: getattr(scenario, k) for k in AUDITED},
-            chain=shared_chain(scenario.alliance_id),
-        )
-    else:
-        _audit(session, view, scenario, "scenario.update", old=old, new=new)
+    audit_update(
+        session,
+        view,
+        scenario,
+        "valuation_scenario",
+        action="scenario",
+        old=old,
+        new=new,
+        was_private=was_private,
+        shared_content={k: getattr(scenario, k) for k in AUDITED},
+    )
     return scenario
