@@ -47,6 +47,7 @@ test: install browser-deps lint typecheck
 bench: install
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_valuation.py
+	$(BIN)/python benchmarks/bench_finance.py
 
 bench-valuation: install
 	$(BIN)/python benchmarks/bench_valuation.py

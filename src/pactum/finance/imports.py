@@ -1,0 +1,112 @@
+"""Importing net sales from CSV or XLSX: every row checked, nothing imported on any error."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pycountry
+from openpyxl import load_workbook
+
+from pactum.finance.royalty import SalesLine
+
+COLUMNS = ("country", "product", "net_sales", "currency")
+MAX_ROWS = 100_000
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem on one row (row 1 is the header)."""
+
+    row: int
+    column: str
+    rule: str
+
+
+class ImportRejected(ValueError):
+    """The file had errors; nothing was imported."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} problem(s); nothing imported")
+        self.errors = errors
+
+
+def _rows_from_csv(data: bytes) -> list[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected([RowError(0, "file", "must be UTF-8 text")]) from exc
+    return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+
+
+def _rows_from_xlsx(data: bytes) -> list[list[str]]:
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+    except Exception as exc:  # openpyxl raises many kinds for a bad file
+        raise ImportRejected([RowError(0, "file", "is not a readable .xlsx workbook")]) from exc
+    if sheet is None:
+        raise ImportRejected([RowError(0, "file", "has no worksheet")])
+    return [
+        ["" if v is None else str(v) for v in row]
+        for row in sheet.iter_rows(values_only=True)
+        if any(v not in (None, "") for v in row)
+    ]
+
+
+def parse_sales(data: bytes, *, filename: str, currency: str) -> list[SalesLine]:
+    """Sales lines from a file with columns country, product, net_sales, currency.
+
+    Countries are ISO 3166 alpha-2 codes, currencies ISO 4217 and must be the statement's;
+    net sales are non-negative amounts with at most two decimals. Any problem anywhere
+    rejects the whole file with a per-row report.
+    """
+    rows = _rows_from_xlsx(data) if filename.lower().endswith(".xlsx") else _rows_from_csv(data)
+    if not rows:
+        raise ImportRejected([RowError(1, "file", "is empty; expected a header row")])
+    header = [cell.strip().lower() for cell in rows[0]]
+    if tuple(header) != COLUMNS:
+        raise ImportRejected(
+            [
+                RowError(
+                    1,
+                    "header",
+                    f"must be {', '.join(COLUMNS)}; got {', '.join(header) or 'nothing'}",
+                )
+            ]
+        )
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportRejected([RowError(1, "file", f"has more than {MAX_ROWS:,} rows")])
+    errors: list[RowError] = []
+    lines: list[SalesLine] = []
+    for number, row in enumerate(rows[1:], start=2):
+        cells = [cell.strip() for cell in row] + [""] * (len(COLUMNS) - len(row))
+        if len(row) > len(COLUMNS):
+            errors.append(RowError(number, "row", f"has {len(row)} columns; expected 4"))
+            continue
+        country, product, amount, money = cells[:4]
+        if pycountry.countries.get(alpha_2=country.upper()) is None:
+            errors.append(RowError(number, "country", f"{country!r} is not an ISO 3166 code"))
+        if not product:
+            errors.append(RowError(number, "product", "is required"))
+        if pycountry.currencies.get(alpha_3=money.upper()) is None:
+            errors.append(RowError(number, "currency", f"{money!r} is not an ISO 4217 code"))
+        elif money.upper() != currency:
+            errors.append(RowError(number, "currency", f"must be {currency}, got {money.upper()}"))
+        try:
+            value = Decimal(amount.replace(",", ""))
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(RowError(number, "net_sales", f"{amount!r} is not a number"))
+            continue
+        if value < 0:
+            errors.append(RowError(number, "net_sales", f"must not be negative, got {value}"))
+        elif value != value.quantize(Decimal("0.01")):
+            errors.append(RowError(number, "net_sales", "must have at most two decimals"))
+        else:
+            lines.append(SalesLine(country.upper(), product, value))
+    if errors:
+        raise ImportRejected(errors)
+    return lines
