@@ -21,7 +21,7 @@ def test_true_up_with_an_overrun_above_the_cap_and_a_disputed_line() -> None:
     All costs: shareable 2,500, each carries 1,250: Helix pays 150 in all.
     Undisputed only: 1,100 + 1,300 = 2,400, each 1,200: Helix pays 100 now; 50 is held
     until the disputed line is resolved.
-    """"""
+    """
     lines = [
         CostLine("Helix", "WP1", "CRO", D(1300)),
         CostLine("Meridian", "WP1", "CRO", D(1300)),
