@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from pactum.valuation import paths
+from pactum.valuation.defaults import LOA_FROM_PHASE1, TRANSITIONS
 from pactum.valuation.exact import evaluate, outcomes, path_flows, present_values
 from pactum.valuation.formulas import royalty, tiered_royalty
 from pactum.valuation.model import compile_deal
@@ -154,3 +155,10 @@ def test_breakdown_sums_to_the_rnpv() -> None:
     for party in ("total", "licensor", "licensee"):
         assert sum(v[party] for v in result.breakdown.values()) == pytest.approx(result.rnpv[party])
     assert {"upfront", "royalties", "net sales", "cost phase1"} <= set(result.breakdown)
+
+
+def test_default_probabilities_reproduce_the_reports_likelihoods_of_approval() -> None:
+    """The per-area phase rows multiply out to the report's headline LOA from Phase I
+    (within the rounding of the published percentages)."""
+    for area, row in TRANSITIONS.items():
+        assert float(np.prod(row)) == pytest.approx(LOA_FROM_PHASE1[area], abs=0.0011), area

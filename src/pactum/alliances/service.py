@@ -19,8 +19,9 @@ from pactum.alliances.schemas import (
     TransitionIn,
 )
 from pactum.audit.service import record, shared_chain
-from pactum.core.errors import Conflict, Forbidden, PreconditionFailed, ValidationFailed
+from pactum.core.errors import Conflict, Forbidden, ValidationFailed
 from pactum.core.time import utcnow
+from pactum.core.updates import check_version, diff
 from pactum.models import (
     Alliance,
     AllianceMember,
@@ -29,14 +30,6 @@ from pactum.models import (
     OrgMembership,
     User,
 )
-
-
-def check_version(expected: int | None, actual: int) -> None:
-    """Optimistic concurrency (DATA-1): refuse a write based on a stale version."""
-    if expected is not None and expected != actual:
-        raise PreconditionFailed(
-            f"The record changed since you read it (version {actual}, you sent {expected})."
-        )
 
 
 def _audit(
@@ -226,8 +219,7 @@ def update_alliance(
     alliance = view.alliance
     check_version(expected_version, alliance.version)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
-    old = {k: getattr(alliance, k) for k in changes if getattr(alliance, k) != changes[k]}
-    new = {k: changes[k] for k in old}
+    old, new = diff(alliance, changes)
     if not new:
         return alliance
     for key, value in new.items():
@@ -288,20 +280,8 @@ def list_members(session: Session, view: AllianceView) -> list[AllianceMember]:
     )
 
 
-def count_members(session: Session, view: AllianceView) -> int:
-    """Number of members of the alliance."""
-    return int(
-        session.execute(
-            system_scope(
-                select(func.count(AllianceMember.id)).where(
-                    AllianceMember.alliance_id == view.alliance_id
-                )
-            )
-        ).scalar_one()
-    )
-
-
-def _get_member(session: Session, view: AllianceView, member_id: uuid.UUID) -> AllianceMember:
+def get_member(session: Session, view: AllianceView, member_id: uuid.UUID) -> AllianceMember:
+    """One member of the alliance, or 404."""
     member = session.execute(
         system_scope(
             select(AllianceMember)
@@ -312,11 +292,6 @@ def _get_member(session: Session, view: AllianceView, member_id: uuid.UUID) -> A
     if member is None:
         raise not_found(view.principal, "member", member_id)
     return member
-
-
-def get_member(session: Session, view: AllianceView, member_id: uuid.UUID) -> AllianceMember:
-    """One member of the alliance, or 404."""
-    return _get_member(session, view, member_id)
 
 
 def _own_party_only(view: AllianceView, member: AllianceMember) -> None:
@@ -366,7 +341,7 @@ def add_member(session: Session, view: AllianceView, data: MemberCreate) -> Alli
         member.id,
         new={"user_id": user.id, "name": user.name, "role": data.role, "org_id": view.org_id},
     )
-    return _get_member(session, view, member.id)
+    return get_member(session, view, member.id)
 
 
 def update_member(
@@ -379,7 +354,7 @@ def update_member(
 ) -> AllianceMember:
     """Change the alliance role of one of our own members."""
     view.require("members.manage")
-    member = _get_member(session, view, member_id)
+    member = get_member(session, view, member_id)
     _own_party_only(view, member)
     check_version(expected_version, member.version)
     if member.role == data.role:
@@ -408,7 +383,7 @@ def remove_member(
 ) -> None:
     """Take one of our own people off the alliance."""
     view.require("members.manage")
-    member = _get_member(session, view, member_id)
+    member = get_member(session, view, member_id)
     _own_party_only(view, member)
     check_version(expected_version, member.version)
     if member.role == "alliance_manager" and _managers_left(session, view, member.id) == 0:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from pactum.access import AllianceView, get_scoped, scoped, system_scope
 from pactum.access.records import audit_record, audit_update
-from pactum.core.errors import Conflict, PreconditionFailed, ValidationFailed
+from pactum.core.errors import Conflict, ValidationFailed
 from pactum.core.time import utcnow
+from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.models import AllianceMember, Objective, User
 from pactum.objectives.schemas import ObjectiveCreate, ObjectiveUpdate
 
@@ -62,15 +63,6 @@ def list_objectives(
     return list(session.execute(stmt).scalars())
 
 
-def count_objectives(session: Session, view: AllianceView) -> dict[str, int]:
-    """How many shared and own private objectives the caller sees."""
-    stmt = scoped(view, Objective).with_only_columns(Objective.visibility, func.count())
-    rows = session.execute(stmt.group_by(Objective.visibility)).all()
-    counts = {"shared": 0, "private": 0}
-    counts.update({str(v): int(n) for v, n in rows})
-    return counts
-
-
 def get_objective(session: Session, view: AllianceView, objective_id: uuid.UUID) -> Objective:
     """One visible objective, or 404."""
     return get_scoped(session, view, Objective, objective_id, joinedload(Objective.owner_user))
@@ -119,23 +111,16 @@ def update_objective(
     """Edit an objective; sharing a private one is deliberate and cannot be undone."""
     objective = get_objective(session, view, objective_id)
     view.require("objectives.write")
-    if expected_version is not None and expected_version != objective.version:
-        raise PreconditionFailed(
-            f"The objective changed since you read it (version {objective.version}, "
-            f"you sent {expected_version})."
-        )
+    check_version(expected_version, objective.version)
     changes = data.model_dump(exclude_unset=True)
-    for key, value in changes.items():
-        if value is None and key not in NULLABLE:
-            raise ValidationFailed(key, "may not be null")
+    reject_nulls(changes, NULLABLE)
     visibility = changes.get("visibility", objective.visibility)
     if objective.visibility == "shared" and visibility == "private":
         raise Conflict("visibility: a shared objective cannot be made private again")
     _check_kind(objective.kind, visibility)
     if "owner_user_id" in changes:
         _check_owner(session, view, changes["owner_user_id"], visibility)
-    old = {k: getattr(objective, k) for k in changes if getattr(objective, k) != changes[k]}
-    new = {k: changes[k] for k in old}
+    old, new = diff(objective, changes)
     if not new:
         return objective
     was_private = objective.visibility == "private"

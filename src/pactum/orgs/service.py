@@ -15,7 +15,8 @@ from pactum.access import Principal
 from pactum.audit.service import SYSTEM_CHAIN, Actor, org_chain, record
 from pactum.auth import passwords
 from pactum.auth.service import end_all_sessions_and_tokens, normalise_email
-from pactum.core.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
+from pactum.core.errors import Conflict, Forbidden, NotFound
+from pactum.core.updates import check_version
 from pactum.models import Organisation, OrgMembership, User
 from pactum.orgs.schemas import OrgCreate, PersonCreate, PersonUpdate
 
@@ -221,8 +222,7 @@ def update_person(
     """Edit or (de)activate a person; deactivation ends their sessions and tokens at once."""
     person = get_person(session, principal, user_id)
     membership = person.membership
-    if expected_version is not None and expected_version != membership.version:
-        raise PreconditionFailed("This person was changed by someone else; reload and retry.")
+    check_version(expected_version, membership.version)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     if user_id == principal.user_id and (
         changes.get("active") is False or changes.get("is_admin") is False
@@ -254,24 +254,3 @@ def update_person(
     )
     session.flush()
     return person
-
-
-def set_user_password(session: Session, actor: Actor, user: User, password: str) -> None:
-    """Set a password (CLI and administrators), checking the policy."""
-    passwords.check_policy(password, email=user.email)
-    user.password_hash = passwords.hash_password(password)
-    record(
-        session,
-        actor=actor,
-        action="auth.password_set",
-        object_type="user",
-        object_id=user.id,
-        chain=SYSTEM_CHAIN,
-    )
-
-
-def require_field(value: str, field: str) -> str:
-    """Refuse an empty value for a required field."""
-    if not value.strip():
-        raise ValidationFailed(field, "is required")
-    return value.strip()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, get_scoped, scoped
 from pactum.access.records import audit_record, audit_update
-from pactum.core.errors import Conflict, PreconditionFailed, ValidationFailed
+from pactum.core.errors import Conflict
 from pactum.core.time import utcnow
+from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.models import ValuationScenario
 from pactum.scenarios.schemas import ScenarioCreate, ScenarioUpdate
 from pactum.scenarios.valuing import parse_deal, value
@@ -77,22 +77,12 @@ def update_scenario(
     """Edit and revalue; sharing is deliberate and cannot be undone."""
     scenario = get_scenario(session, view, scenario_id)
     view.require("scenarios.write")
-    if expected_version is not None and expected_version != scenario.version:
-        raise PreconditionFailed(
-            f"The scenario changed since you read it (version {scenario.version}, "
-            f"you sent {expected_version})."
-        )
+    check_version(expected_version, scenario.version)
     changes = data.model_dump(exclude_unset=True)
-    for key, item in changes.items():
-        if item is None:
-            raise ValidationFailed(key, "may not be null")
+    reject_nulls(changes)
     if scenario.visibility == "shared" and changes.get("visibility") == "private":
         raise Conflict("visibility: a shared scenario cannot be made private again")
-    old: dict[str, Any] = {}
-    new: dict[str, Any] = {}
-    for key in (*AUDITED, "visibility"):
-        if key in changes and changes[key] != getattr(scenario, key):
-            old[key], new[key] = getattr(scenario, key), changes[key]
+    old, new = diff(scenario, {k: v for k, v in changes.items() if k != "deal"})
     if "deal" in changes:
         text = json.dumps(changes["deal"], sort_keys=True, default=str)
         if text != scenario.deal:

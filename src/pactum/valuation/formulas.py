@@ -90,9 +90,3 @@ def royalty(
         elif codes[i] == 2:
             due -= due * a[i] * (sales_after_loe / sales)
     return max(due, floor * sales)
-
-
-@njit(cache=True)
-def discount(rate: float, t: float) -> float:
-    """Discount factor ``(1 + rate) ** -t``."""
-    return math.exp(-math.log1p(rate) * t)
