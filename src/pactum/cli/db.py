@@ -52,3 +52,9 @@ def restore_cmd(
         err.print(f"[red]Restore failed:[/red] {exc}")
         raise typer.Exit(1) from exc
     console.print(f"Restored from {file}. {report}")
+
+
+backup_app = typer.Typer()
+backup_app.command("backup")(backup_cmd)
+restore_app = typer.Typer()
+restore_app.command("restore")(restore_cmd)

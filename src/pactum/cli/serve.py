@@ -32,3 +32,7 @@ def serve(
         log_level="info",
         proxy_headers=False,
     )
+
+
+app = typer.Typer()
+app.command("serve")(serve)
