@@ -90,10 +90,12 @@ CAST = {
     "a_manager": ("A", False, "alliance_manager"),
     "a_contributor": ("A", False, "contributor"),
     "a_viewer": ("A", False, "viewer"),
+    "a_finance": ("A", False, "finance"),
     "a_outsider": ("A", False, None),
     "b_admin": ("B", True, None),
     "b_manager": ("B", False, "alliance_manager"),
     "b_contributor": ("B", False, "contributor"),
+    "b_finance": ("B", False, "finance"),
     "c_admin": ("C", True, None),
 }
 ORG_NAMES = {"A": "Helix Test Bio", "B": "Meridian Test Pharma", "C": "Outside Test Labs"}

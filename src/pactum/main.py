@@ -9,17 +9,27 @@ from sqlalchemy.engine import Engine
 from pactum import __version__
 from pactum.access import guard
 from pactum.accounts import pages as accounts_pages
+from pactum.agreements import api as agreements_api
+from pactum.agreements import pages as agreements_pages
 from pactum.alliances import api as alliances_api
 from pactum.alliances import pages as alliances_pages
 from pactum.core.db import make_engine, make_sessionmaker
 from pactum.http.headers import SecurityHeaders
+from pactum.ledger import api as ledger_api
+from pactum.ledger import pages as ledger_pages
+from pactum.milestones import api as milestones_api
+from pactum.milestones import pages as milestones_pages
 from pactum.objectives import api as objectives_api
 from pactum.objectives import pages as objectives_pages
+from pactum.obligations import api as obligations_api
+from pactum.obligations import pages as obligations_pages
 from pactum.orgs import api as orgs_api
 from pactum.orgs import pages as orgs_pages
 from pactum.scenarios import api as scenarios_api
 from pactum.scenarios import pages as scenarios_pages
 from pactum.settings import Settings, load_settings
+from pactum.statements import api as statements_api
+from pactum.statements import pages as statements_pages
 from pactum.web import errors
 from pactum.web.render import STATIC_DIR
 
@@ -57,6 +67,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         alliances_api.router,
         objectives_api.router,
         scenarios_api.router,
+        agreements_api.router,
+        obligations_api.router,
+        milestones_api.router,
+        statements_api.router,
+        ledger_api.router,
     ):
         app.include_router(router)
     for router in (
@@ -65,6 +80,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         alliances_pages.router,
         objectives_pages.router,
         scenarios_pages.router,
+        agreements_pages.router,
+        obligations_pages.router,
+        milestones_pages.router,
+        statements_pages.router,
+        ledger_pages.router,
     ):
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -48,6 +48,22 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "scenarios.write": frozenset(
         {"alliance_manager", "committee_member", "finance", "contributor"}
     ),
+    # Agreements and their amendments: the alliance manager and legal.
+    "agreements.write": frozenset({"alliance_manager", "legal"}),
+    "obligations.write": frozenset(
+        {"alliance_manager", "committee_member", "finance", "legal", "contributor"}
+    ),
+    # Milestones (TEN-5): claiming, and confirming or disputing the other party's claim.
+    "milestones.claim": frozenset({"alliance_manager", "committee_member", "finance"}),
+    "milestones.respond": frozenset({"alliance_manager", "finance"}),
+    # A party's internal notes (private to the party).
+    "notes.write": frozenset(
+        {"alliance_manager", "committee_member", "finance", "legal", "contributor"}
+    ),
+    # Money: entering statements, FX rates, cost lines, invoices and payments ...
+    "finance.write": frozenset({"alliance_manager", "finance"}),
+    # ... and approving the other party's statements, agreeing FX, signing true-ups.
+    "finance.approve": frozenset({"finance"}),
 }
 
 

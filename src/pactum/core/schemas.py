@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+import pycountry
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 
 def _has_nul(value: Any) -> bool:
@@ -38,3 +47,15 @@ class Output(BaseModel):
 Name = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 ShortText = Annotated[str, StringConstraints(max_length=500, strip_whitespace=True)]
 LongText = Annotated[str, StringConstraints(max_length=20000)]
+
+
+def _currency(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
+        raise ValueError(f"must be an ISO 4217 currency code such as USD or EUR, got {value!r}")
+    return code
+
+
+Currency = Annotated[str, AfterValidator(_currency)]
+# An amount of money: exact, never negative, at most two decimals (cents).
+Amount = Annotated[Decimal, Field(ge=0, le=Decimal("9999999999999.99"), decimal_places=2)]

@@ -1,0 +1,1 @@
+"""Agreements: contracts between the parties, amendments as versions, terms in force."""

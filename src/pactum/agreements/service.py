@@ -1,0 +1,283 @@
+"""Agreement rules: parties, amendments as versions, the terms in force on a date, and
+valuing the agreement in one step."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView, get_scoped, scoped
+from pactum.access.records import audit_record
+from pactum.agreements.schemas import (
+    AgreementCreate,
+    AgreementUpdate,
+    AmendmentCreate,
+    ValueRequest,
+)
+from pactum.agreements.terms import parse_terms
+from pactum.core.errors import Conflict, ValidationFailed
+from pactum.core.time import utcnow
+from pactum.core.updates import check_version, diff, reject_nulls
+from pactum.models import Agreement, AgreementVersion, ValuationScenario
+from pactum.scenarios import service as scenarios
+from pactum.scenarios.schemas import ScenarioCreate
+
+TEMPLATE_DEAL = Path(__file__).parents[1] / "scenarios" / "template_deal.yaml"
+STATUS_FLOW = {
+    "draft": {"in_force", "terminated"},
+    "in_force": {"expired", "terminated"},
+    "expired": set(),
+    "terminated": set(),
+}
+
+
+def list_agreements(session: Session, view: AllianceView) -> list[Agreement]:
+    """The alliance's agreements (shared with every party)."""
+    stmt = scoped(view, Agreement).order_by(Agreement.effective_date, Agreement.created_at)
+    return list(session.execute(stmt).scalars())
+
+
+def get_agreement(session: Session, view: AllianceView, agreement_id: uuid.UUID) -> Agreement:
+    """One agreement, or 404."""
+    return get_scoped(session, view, Agreement, agreement_id)
+
+
+def versions(
+    session: Session, view: AllianceView, agreement_id: uuid.UUID
+) -> list[AgreementVersion]:
+    """The agreement's versions, oldest first."""
+    stmt = (
+        scoped(view, AgreementVersion)
+        .where(AgreementVersion.agreement_id == agreement_id)
+        .order_by(AgreementVersion.number)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def terms_on(
+    session: Session, view: AllianceView, agreement: Agreement, on: date
+) -> AgreementVersion:
+    """The version in force on ``on``: the latest whose effective date is not after it."""
+    found = [v for v in versions(session, view, agreement.id) if v.effective_date <= on]
+    if not found:
+        raise ValidationFailed(
+            "on", f"the agreement is not in force before {agreement.effective_date.isoformat()}"
+        )
+    return found[-1]
+
+
+def _party_orgs(view: AllianceView) -> set[uuid.UUID]:
+    return {p.org_id for p in view.alliance.parties if p.state == "accepted"}
+
+
+def _version_content(version: AgreementVersion) -> dict[str, Any]:
+    return {
+        "number": version.number,
+        "effective_date": version.effective_date,
+        "summary": version.summary,
+        "reason": version.reason,
+        "signed_by": version.signed_by,
+        "terms": version.terms,
+        "payment_days": version.payment_days,
+        "notice_days": version.notice_days,
+        "overrun_cap": version.overrun_cap,
+    }
+
+
+def create_agreement(session: Session, view: AllianceView, data: AgreementCreate) -> Agreement:
+    """Record an agreement between two accepted parties, with its terms as version 1."""
+    view.require("agreements.write")
+    parties = _party_orgs(view)
+    for name in ("licensor_org_id", "licensee_org_id"):
+        if getattr(data, name) not in parties:
+            raise ValidationFailed(name, "must be an accepted party of this alliance")
+    terms = parse_terms(data.terms).model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    agreement = Agreement(
+        alliance_id=view.alliance_id,
+        owner_org_id=view.org_id,
+        visibility="shared",
+        title=data.title,
+        kind=data.kind,
+        licensor_org_id=data.licensor_org_id,
+        licensee_org_id=data.licensee_org_id,
+        currency=data.currency,
+        effective_date=data.effective_date,
+        expiry_date=data.expiry_date,
+        created_by_id=view.principal.user_id,
+    )
+    session.add(agreement)
+    session.flush()
+    version = AgreementVersion(
+        alliance_id=view.alliance_id,
+        owner_org_id=view.org_id,
+        visibility="shared",
+        agreement_id=agreement.id,
+        number=1,
+        effective_date=data.effective_date,
+        summary="Agreement as signed",
+        reason="",
+        signed_by=data.signed_by,
+        terms=terms,
+        payment_days=data.payment_days,
+        notice_days=data.notice_days,
+        overrun_cap=str(data.overrun_cap),
+        created_by_id=view.principal.user_id,
+    )
+    session.add(version)
+    session.flush()
+    audit_record(
+        session,
+        view,
+        agreement,
+        "agreement",
+        "agreement.create",
+        new={
+            "title": agreement.title,
+            "kind": agreement.kind,
+            "licensor_org_id": agreement.licensor_org_id,
+            "licensee_org_id": agreement.licensee_org_id,
+            "currency": agreement.currency,
+            "effective_date": agreement.effective_date,
+            "expiry_date": agreement.expiry_date,
+            "version_1": _version_content(version),
+        },
+    )
+    return agreement
+
+
+def update_agreement(
+    session: Session,
+    view: AllianceView,
+    agreement_id: uuid.UUID,
+    data: AgreementUpdate,
+    *,
+    expected_version: int | None,
+) -> Agreement:
+    """Edit title, status (draft → in force → expired/terminated) or expiry date."""
+    agreement = get_agreement(session, view, agreement_id)
+    view.require("agreements.write")
+    check_version(expected_version, agreement.version)
+    changes = data.model_dump(exclude_unset=True)
+    reject_nulls(changes, nullable=("expiry_date",))
+    status = changes.get("status")
+    if status not in {None, agreement.status} and status not in STATUS_FLOW[agreement.status]:
+        raise Conflict(f"status: an agreement that is {agreement.status} cannot become {status}")
+    expiry = changes.get("expiry_date")
+    if expiry is not None and expiry <= agreement.effective_date:
+        raise ValidationFailed("expiry_date", "must be after the effective date")
+    old, new = diff(agreement, changes)
+    if not new:
+        return agreement
+    for key, value in new.items():
+        setattr(agreement, key, value)
+    agreement.version += 1
+    agreement.updated_at = utcnow()
+    session.flush()
+    audit_record(session, view, agreement, "agreement", "agreement.update", old=old, new=new)
+    return agreement
+
+
+def amend(
+    session: Session,
+    view: AllianceView,
+    agreement_id: uuid.UUID,
+    data: AmendmentCreate,
+    *,
+    expected_version: int | None,
+) -> AgreementVersion:
+    """Add an amendment: a new version in force from its effective date (never before the
+    latest version's), carrying over whatever it does not change."""
+    agreement = get_agreement(session, view, agreement_id)
+    view.require("agreements.write")
+    check_version(expected_version, agreement.version)
+    if agreement.status in {"expired", "terminated"}:
+        raise Conflict(f"status: an agreement that is {agreement.status} cannot be amended")
+    latest = versions(session, view, agreement.id)[-1]
+    if data.effective_date < latest.effective_date:
+        raise ValidationFailed(
+            "effective_date",
+            f"must not be before the latest version's ({latest.effective_date.isoformat()})",
+        )
+    terms = (
+        parse_terms(data.terms).model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        if data.terms is not None
+        else latest.terms
+    )
+    version = AgreementVersion(
+        alliance_id=view.alliance_id,
+        owner_org_id=view.org_id,
+        visibility="shared",
+        agreement_id=agreement.id,
+        number=latest.number + 1,
+        effective_date=data.effective_date,
+        summary=data.summary,
+        reason=data.reason,
+        signed_by=data.signed_by,
+        terms=terms,
+        payment_days=latest.payment_days if data.payment_days is None else data.payment_days,
+        notice_days=latest.notice_days if data.notice_days is None else data.notice_days,
+        overrun_cap=latest.overrun_cap if data.overrun_cap is None else str(data.overrun_cap),
+        created_by_id=view.principal.user_id,
+    )
+    session.add(version)
+    agreement.version += 1
+    agreement.updated_at = utcnow()
+    session.flush()
+    changed = {
+        k: v
+        for k, v in _version_content(version).items()
+        if k in {"number", "effective_date", "summary", "reason", "signed_by"}
+        or v != _version_content(latest)[k]
+    }
+    audit_record(session, view, agreement, "agreement", "agreement.amend", new=changed)
+    return version
+
+
+def _template_deal() -> dict[str, Any]:
+    data = yaml.safe_load(TEMPLATE_DEAL.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def value_agreement(
+    session: Session, view: AllianceView, agreement_id: uuid.UUID, data: ValueRequest
+) -> ValuationScenario:
+    """Create a private valuation scenario from the terms in force on ``data.on``."""
+    agreement = get_agreement(session, view, agreement_id)
+    view.require("scenarios.write")
+    on = data.on or utcnow().date()
+    version = terms_on(session, view, agreement, on)
+    deal = _template_deal()
+    if data.asset is not None:
+        deal["asset"] = data.asset
+    deal["terms"] = version.terms
+    deal["currency"] = agreement.currency
+    deal["name"] = agreement.title
+    deal["valuation_date"] = on.isoformat()
+    deal.pop("simulation", None)
+    return scenarios.create_scenario(
+        session,
+        view,
+        ScenarioCreate(
+            name=f"{agreement.title} — terms v{version.number} valued {on.isoformat()}"[:200],
+            description=(
+                f"Created from agreement “{agreement.title}”, version {version.number} "
+                f"(in force from {version.effective_date.isoformat()}). The asset inputs are "
+                "assumptions to review."
+            ),
+            deal=deal,
+            visibility="private",
+            trials=20_000,
+        ),
+    )
+
+
+def overrun(version: AgreementVersion) -> Decimal:
+    """The permitted overrun over budget (0.10 = 10%)."""
+    return Decimal(version.overrun_cap)

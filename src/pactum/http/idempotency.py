@@ -1,0 +1,108 @@
+"""``Idempotency-Key`` on money-moving requests (DATA-2).
+
+The first request with a key stores its answer in the same transaction as its effect; a
+retry with the same key and the same body gets that answer again (header
+``Idempotent-Replayed: true``) and changes nothing; the same key with a different body is
+422. The key row is written *before* the work, so a concurrent duplicate waits on the
+unique index (PostgreSQL) or the write lock (SQLite) and then replays the first answer:
+duplicates never create two records. A request that fails stores nothing, so it may be
+retried with the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import Header
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pactum.access import Principal
+from pactum.core.errors import ValidationFailed
+from pactum.models import IdempotentRequest
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="A unique key per intended operation (e.g. a UUID); a retry with the "
+        "same key replays the first answer instead of acting twice.",
+    ),
+]
+FIELD = "Idempotency-Key"
+
+
+def _fingerprint(scope: str, body: Any) -> str:
+    encoded = json.dumps([scope, jsonable_encoder(body)], sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _check_key(key: str) -> str:
+    if not 1 <= len(key) <= 200 or not all(33 <= ord(ch) <= 126 for ch in key):
+        raise ValidationFailed(FIELD, "must be 1 to 200 printable ASCII characters, no spaces")
+    return key
+
+
+def _replay(found: IdempotentRequest, fingerprint: str) -> JSONResponse:
+    if found.fingerprint != fingerprint:
+        raise ValidationFailed(FIELD, "was already used for a different request")
+    return JSONResponse(
+        json.loads(found.body),
+        status_code=found.status_code,
+        headers={"Idempotent-Replayed": "true"},
+    )
+
+
+def _find(db: Session, user_id: Any, key: str) -> IdempotentRequest | None:
+    return db.execute(
+        select(IdempotentRequest).where(
+            IdempotentRequest.user_id == user_id, IdempotentRequest.key == key
+        )
+    ).scalar_one_or_none()
+
+
+def idempotent(
+    db: Session,
+    me: Principal,
+    key: str | None,
+    *,
+    scope: str,
+    body: Any,
+    run: Callable[[], tuple[int, Any, dict[str, str]]],
+) -> JSONResponse:
+    """Run ``run`` once per (caller, key); ``run`` returns (status, payload, headers).
+
+    ``scope`` names the operation and target (method and path), so one key cannot be
+    replayed against another operation.
+    """
+    if key is None:
+        status_code, payload, headers = run()
+        return JSONResponse(jsonable_encoder(payload), status_code=status_code, headers=headers)
+    key = _check_key(key)
+    fingerprint = _fingerprint(scope, body)
+    found = _find(db, me.user_id, key)
+    if found is not None:
+        return _replay(found, fingerprint)
+    claim = IdempotentRequest(user_id=me.user_id, key=key, fingerprint=fingerprint)
+    try:
+        with db.begin_nested():
+            db.add(claim)
+            db.flush()
+    except IntegrityError:
+        # A concurrent request with this key committed first: answer as it did.
+        found = _find(db, me.user_id, key)
+        if found is None:  # pragma: no cover - the unique index guarantees a row
+            raise
+        return _replay(found, fingerprint)
+    status_code, payload, headers = run()
+    encoded = jsonable_encoder(payload)
+    claim.status_code = status_code
+    claim.body = json.dumps(encoded)
+    db.flush()
+    return JSONResponse(encoded, status_code=status_code, headers=headers)

@@ -1,0 +1,1 @@
+"""The alliance's finance page: payments ledger, schedule and charts."""

@@ -1,0 +1,1 @@
+"""Milestones: claim, confirm or dispute, invoice."""

@@ -1,0 +1,7 @@
+"""JSON routes (milestones)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

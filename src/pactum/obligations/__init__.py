@@ -1,0 +1,1 @@
+"""Obligations with due-date rules, reminders (``pactum tick``) and calendar feeds."""
