@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from pactum.auth.service import list_tokens
 from pactum.core.db import make_engine
 from pactum.main import create_app
 from pactum.settings import Settings
+from tests import matrix
 from tests.conftest import World
 from tests.support import (
     alliance_without_b,
@@ -68,6 +69,7 @@ class Ids:
     """Records of party A that B and C must not reach."""
 
     values: dict[str, uuid.UUID]
+    private: dict[str, uuid.UUID] = field(default_factory=dict)
 
     def url(self, path: str, *, missing: bool = False) -> str:
         """The path with real ids, or with fresh random ones when ``missing``."""
@@ -94,14 +96,18 @@ def ids(db: Session, world: World) -> Ids:
     }
     values["objective_id"] = private_objective(db, world, "a_manager", "A's secret aim")
     values["scenario_id"] = private_scenario(db, world, "a_manager")
-    return Ids(values)
+    values.update(matrix.a_only(db, world, alliance_id))
+    return Ids(values, matrix.private(db, world))
+
+
+PRIVATE_PARAMS = {"objective_id", "scenario_id"} | matrix.private_params()
 
 
 def _objective_routes_use_shared_alliance(path: str, ids: Ids, world: World) -> Ids:
-    """Routes of party-private records (objectives, scenarios): B is a party of the shared
-    alliance but may not see the record."""
-    if "{objective_id}" in path or "{scenario_id}" in path:
-        return Ids({**ids.values, "alliance_id": world.alliance_id})
+    """Routes of party-private records (objectives, scenarios, internal notes...): B is a
+    party of the shared alliance but may not see the record."""
+    if set(PARAM.findall(path)) & PRIVATE_PARAMS:
+        return Ids({**ids.values, **ids.private, "alliance_id": world.alliance_id})
     return ids
 
 
