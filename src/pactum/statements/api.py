@@ -1,7 +1,11 @@
-"""JSON routes (statements)."""
+"""JSON routes for statements: FX rates, royalty statements, true-ups and P&L shares."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from pactum.statements import fx_api, pnl_api, royalty_api, trueup_api
+
 router = APIRouter()
+for _module in (fx_api, royalty_api, trueup_api, pnl_api):
+    router.include_router(_module.router)

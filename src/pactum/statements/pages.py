@@ -1,7 +1,11 @@
-"""Pages (statements)."""
+"""Pages for statements: FX rates, royalty statements, true-ups and P&L shares."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from pactum.statements import fx_pages, pnl_pages, royalty_pages, trueup_pages
+
 router = APIRouter()
+for _module in (fx_pages, royalty_pages, trueup_pages, pnl_pages):
+    router.include_router(_module.router)

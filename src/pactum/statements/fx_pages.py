@@ -1,0 +1,7 @@
+"""fx pages routes (statements)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""pnl api routes (statements)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,7 @@
+"""trueup pages routes (statements)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter()
