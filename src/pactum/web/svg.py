@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from html import escape
 
 from markupsafe import Markup
@@ -114,3 +115,35 @@ def tornado(title: str, bars: Sequence[tuple[str, float, float]], base: float) -
     return _frame(
         title, "".join(body), f"Base {_money(base)}; range {_money(low)} to {_money(high)}."
     )
+
+
+def timeline(title: str, start: date, end: date, items: Sequence[tuple[date, str, str]]) -> Markup:
+    """Dated events on a horizontal time axis: (date, label, state) with state ``overdue``,
+    ``due`` or anything else; labels alternate above and below the axis."""
+    span = max((end - start).days, 1)
+    axis = HEIGHT / 2
+    colours = {"overdue": "#b42318", "due": "#8a5a00"}
+
+    def x(day: date) -> float:
+        return PAD + (day - start).days / span * (WIDTH - 2 * PAD)
+
+    body = [
+        f'<line x1="{PAD}" y1="{axis}" x2="{WIDTH - PAD}" y2="{axis}" stroke="#888"/>',
+        f'<text x="{PAD}" y="{axis + 16}" font-size="11">{start.isoformat()}</text>',
+        f'<text x="{WIDTH - PAD}" y="{axis + 16}" font-size="11" text-anchor="end">'
+        f"{end.isoformat()}</text>",
+    ]
+    for i, (day, label, state) in enumerate(sorted(items)[:24]):
+        px = x(min(max(day, start), end))
+        up = i % 2 == 0
+        ty = axis - 30 - (i % 4) * 14 if up else axis + 34 + (i % 4) * 14
+        colour = colours.get(state, "#0f6e75")
+        body.append(
+            f'<circle cx="{px:.1f}" cy="{axis}" r="5" fill="{colour}"/>'
+            f'<line x1="{px:.1f}" y1="{axis}" x2="{px:.1f}" y2="{ty + (4 if up else -10):.1f}" '
+            f'stroke="{colour}" stroke-width="1"/>'
+            f'<text x="{px:.1f}" y="{ty:.1f}" font-size="10" text-anchor="middle">'
+            f"{escape(day.strftime('%d %b'))}: {escape(label[:28])}</text>"
+        )
+    described = "; ".join(f"{d.isoformat()} {label} ({s})" for d, label, s in sorted(items))
+    return _frame(title, "".join(body), described or "Nothing scheduled.")
