@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 _frozen: datetime | None = None
@@ -23,3 +25,14 @@ def freeze(moment: datetime | None) -> None:
 def iso(moment: datetime) -> str:
     """Format an aware datetime canonically as ``YYYY-MM-DDTHH:MM:SS.ffffffZ``."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+@contextmanager
+def frozen(moment: datetime) -> Iterator[None]:
+    """Freeze the clock at ``moment`` for the duration of a ``with`` block."""
+    before = _frozen
+    freeze(moment)
+    try:
+        yield
+    finally:
+        freeze(before)
