@@ -106,3 +106,25 @@ def idempotent(
     claim.body = json.dumps(encoded)
     db.flush()
     return JSONResponse(encoded, status_code=status_code, headers=headers)
+
+
+def first_use(db: Session, me: Principal, key: str, *, scope: str) -> bool:
+    """For web forms: record a form's one-time key; ``False`` when it was already used (a
+    double-click or a resubmitted page), so the caller shows the result instead of acting
+    again. An invalid key counts as used."""
+    try:
+        key = _check_key(key)
+    except ValidationFailed:
+        return False
+    if _find(db, me.user_id, key) is not None:
+        return False
+    claim = IdempotentRequest(
+        user_id=me.user_id, key=key, fingerprint=_fingerprint(scope, None), status_code=303
+    )
+    try:
+        with db.begin_nested():
+            db.add(claim)
+            db.flush()
+    except IntegrityError:
+        return False
+    return True
