@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -55,6 +56,16 @@ def _rows_from_xlsx(data: bytes) -> list[list[str]]:
     ]
 
 
+@dataclass(frozen=True)
+class ImportedLine:
+    """One imported row: net sales of a product in a country, in the row's currency."""
+
+    country: str
+    product: str
+    net_sales: Decimal
+    currency: str
+
+
 def parse_sales(data: bytes, *, filename: str, currency: str) -> list[SalesLine]:
     """Sales lines from a file with columns country, product, net_sales, currency.
 
@@ -62,6 +73,37 @@ def parse_sales(data: bytes, *, filename: str, currency: str) -> list[SalesLine]
     net sales are non-negative amounts with at most two decimals. Any problem anywhere
     rejects the whole file with a per-row report.
     """
+
+    def only_ours(code: str) -> str | None:
+        return None if code == currency else f"must be {currency}, got {code}"
+
+    return [
+        SalesLine(line.country, line.product, line.net_sales)
+        for line in _parse(data, filename, only_ours)
+    ]
+
+
+def parse_sales_lines(
+    data: bytes, *, filename: str, target: str, accepted: Collection[str], period: str = ""
+) -> list[ImportedLine]:
+    """Like :func:`parse_sales`, but a row may be in any currency that converts into
+    ``target``: ``target`` itself or one of ``accepted`` (those with an agreed rate for the
+    ``period``). A row in another ISO 4217 currency is a row error."""
+    allowed = {target, *accepted}
+
+    def convertible(code: str) -> str | None:
+        if code in allowed:
+            return None
+        when = f" for {period}" if period else ""
+        return f"{code} has no agreed rate into {target}{when}; agree one in the FX table first"
+
+    return _parse(data, filename, convertible)
+
+
+def _parse(
+    data: bytes, filename: str, check_currency: Callable[[str], str | None]
+) -> list[ImportedLine]:
+    """Every row checked; ``check_currency`` says what is wrong with a valid ISO code."""
     rows = _rows_from_xlsx(data) if filename.lower().endswith(".xlsx") else _rows_from_csv(data)
     if not rows:
         raise ImportRejected([RowError(1, "file", "is empty; expected a header row")])
@@ -79,7 +121,7 @@ def parse_sales(data: bytes, *, filename: str, currency: str) -> list[SalesLine]
     if len(rows) - 1 > MAX_ROWS:
         raise ImportRejected([RowError(1, "file", f"has more than {MAX_ROWS:,} rows")])
     errors: list[RowError] = []
-    lines: list[SalesLine] = []
+    lines: list[ImportedLine] = []
     for number, row in enumerate(rows[1:], start=2):
         cells = [cell.strip() for cell in row] + [""] * (len(COLUMNS) - len(row))
         if len(row) > len(COLUMNS):
@@ -92,8 +134,8 @@ def parse_sales(data: bytes, *, filename: str, currency: str) -> list[SalesLine]
             errors.append(RowError(number, "product", "is required"))
         if pycountry.currencies.get(alpha_3=money.upper()) is None:
             errors.append(RowError(number, "currency", f"{money!r} is not an ISO 4217 code"))
-        elif money.upper() != currency:
-            errors.append(RowError(number, "currency", f"must be {currency}, got {money.upper()}"))
+        elif (problem := check_currency(money.upper())) is not None:
+            errors.append(RowError(number, "currency", problem))
         try:
             value = Decimal(amount.replace(",", ""))
             if not value.is_finite():
@@ -106,7 +148,8 @@ def parse_sales(data: bytes, *, filename: str, currency: str) -> list[SalesLine]
         elif value != value.quantize(Decimal("0.01")):
             errors.append(RowError(number, "net_sales", "must have at most two decimals"))
         else:
-            lines.append(SalesLine(country.upper(), product, value))
+            lines.append(ImportedLine(country.upper(), product, value, money.upper()))
     if errors:
         raise ImportRejected(errors)
     return lines
+

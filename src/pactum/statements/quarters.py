@@ -1,0 +1,147 @@
+"""What FX rates, royalty statements and P&L-share statements share: quarters, country
+codes, exact decimal text, the agreement's parties and the terms in force for a quarter.
+
+Amounts inside a statement's ``inputs`` and ``result`` are decimal *strings* (exact, never
+floats) so that recomputing from stored inputs can be compared with the stored result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+import pycountry
+from pydantic import AfterValidator, Field
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView
+from pactum.agreements import service as agreements
+from pactum.core.errors import NotFound, ValidationFailed
+from pactum.models import Agreement, AgreementVersion
+
+Year = Annotated[int, Field(ge=2000, le=2100)]
+Quarter = Annotated[int, Field(ge=1, le=4)]
+MAX_LINES = 10_000
+STATUS_LABELS = {
+    "draft": "Draft",
+    "submitted": "Submitted for approval",
+    "approved": "Approved",
+    "rejected": "Rejected",
+}
+EDITABLE = ("draft", "rejected")
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"must be an ISO 3166 alpha-2 country code such as DE, got {value!r}")
+    return code
+
+
+Country = Annotated[str, AfterValidator(_country)]
+
+
+def is_country(code: str) -> bool:
+    """Whether ``code`` is an ISO 3166 alpha-2 country code (any case)."""
+    try:
+        _country(code)
+    except ValueError:
+        return False
+    return True
+
+
+def label(year: int, quarter: int) -> str:
+    """``2027 Q1``."""
+    return f"{year} Q{quarter}"
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    """The first day of a calendar quarter."""
+    return date(year, 3 * quarter - 2, 1)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """The last day of a calendar quarter."""
+    return date(year, 3 * quarter, 31 if quarter in (1, 4) else 30)
+
+
+def first_quarter(agreement: Agreement, year: int) -> int:
+    """The first quarter of ``year`` in which the agreement is in force (1 in later years)."""
+    if agreement.effective_date.year < year:
+        return 1
+    return (agreement.effective_date.month - 1) // 3 + 1
+
+
+def dec(value: Decimal) -> str:
+    """Exact decimal text for stored inputs and results (``-0`` is written ``0``)."""
+    return str(value + 0) if value == 0 else str(value)
+
+
+def num(value: object) -> Decimal:
+    """A stored decimal string back as a Decimal."""
+    try:
+        return Decimal(str(value))
+    except InvalidOperation as exc:  # pragma: no cover - stored values are written by dec()
+        raise ValueError(f"not a decimal: {value!r}") from exc
+
+
+def fingerprint(data: Mapping[str, Any]) -> str:
+    """A SHA-256 of a statement's inputs (canonical JSON), for the audit trail."""
+    encoded = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def find_agreement(session: Session, view: AllianceView, agreement_id: uuid.UUID) -> Agreement:
+    """The agreement a request body names, or a field error (the body names it, so a
+    missing one is bad input, not a missing page)."""
+    try:
+        agreement = agreements.get_agreement(session, view, agreement_id)
+    except NotFound as exc:
+        raise ValidationFailed("agreement_id", "is not an agreement of this alliance") from exc
+    if agreement.status == "draft":
+        raise ValidationFailed(
+            "agreement_id", "is still a draft; statements start once the agreement is in force"
+        )
+    return agreement
+
+
+def terms_for_quarter(
+    session: Session, view: AllianceView, agreement: Agreement, year: int, quarter: int
+) -> AgreementVersion:
+    """The version in force on the quarter's last day (an amendment effective during the
+    quarter applies to the whole quarter)."""
+    end = quarter_end(year, quarter)
+    if agreement.expiry_date is not None and agreement.expiry_date < quarter_start(year, quarter):
+        raise ValidationFailed(
+            "quarter", f"the agreement expired before {label(year, quarter)} began"
+        )
+    try:
+        return agreements.terms_on(session, view, agreement, end)
+    except ValidationFailed as exc:
+        raise ValidationFailed(
+            "quarter", f"the agreement is not in force in {label(year, quarter)}"
+        ) from exc
+
+
+def role_of(agreement: Agreement, org_id: uuid.UUID) -> str | None:
+    """``licensor``, ``licensee`` or ``None`` for an organisation."""
+    if org_id == agreement.licensor_org_id:
+        return "licensor"
+    if org_id == agreement.licensee_org_id:
+        return "licensee"
+    return None
+
+
+def org_of(agreement: Agreement, role: str) -> uuid.UUID:
+    """The organisation playing ``role`` in the agreement."""
+    return agreement.licensor_org_id if role == "licensor" else agreement.licensee_org_id
+
+
+def other(role: str) -> str:
+    """The other party's role."""
+    return "licensee" if role == "licensor" else "licensor"
