@@ -122,6 +122,8 @@ def _example(schema: dict[str, Any], spec: dict[str, Any]) -> Any:
             return _example(options[0], spec)
     if "enum" in schema:
         return schema["enum"][0]
+    if schema.get("examples"):
+        return schema["examples"][0]
     kind = schema.get("type")
     if kind == "object":
         props = schema.get("properties", {})
@@ -133,6 +135,10 @@ def _example(schema: dict[str, Any], spec: dict[str, Any]) -> Any:
             return str(uuid.uuid4())
         if schema.get("format") == "email":
             return "someone@example.com"
+        if schema.get("format") == "date":
+            return "2026-06-01"
+        if schema.get("format") == "date-time":
+            return "2026-06-01T00:00:00Z"
         return "x" * max(1, schema.get("minLength", 1))
     if kind in {"integer", "number"}:
         return schema.get("minimum", 1)

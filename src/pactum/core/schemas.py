@@ -56,6 +56,6 @@ def _currency(value: str) -> str:
     return code
 
 
-Currency = Annotated[str, AfterValidator(_currency)]
+Currency = Annotated[str, AfterValidator(_currency), Field(examples=["USD", "EUR"])]
 # An amount of money: exact, never negative, at most two decimals (cents).
 Amount = Annotated[Decimal, Field(ge=0, le=Decimal("9999999999999.99"), decimal_places=2)]
