@@ -153,3 +153,74 @@ def _parse(
         raise ImportRejected(errors)
     return lines
 
+
+COST_COLUMNS = ("work_package", "category", "description", "amount", "currency")
+COST_TEXT_LIMITS = {"work_package": 120, "category": 120, "description": 300}
+MAX_COST = Decimal("9999999999999.99")
+
+
+@dataclass(frozen=True)
+class CostRow:
+    """One imported cost line of a true-up."""
+
+    work_package: str
+    category: str
+    description: str
+    amount: Decimal
+
+
+def parse_costs(data: bytes, *, filename: str, currency: str) -> list[CostRow]:
+    """Cost lines from a file with columns work_package, category, description, amount,
+    currency.
+
+    Work package and category are required (at most 120 characters), the description is
+    optional (at most 300); amounts are non-negative with at most two decimals, in the
+    true-up's currency. Any problem anywhere rejects the whole file with a per-row report.
+    """
+    rows = _rows_from_xlsx(data) if filename.lower().endswith(".xlsx") else _rows_from_csv(data)
+    if not rows:
+        raise ImportRejected([RowError(1, "file", "is empty; expected a header row")])
+    header = [cell.strip().lower() for cell in rows[0]]
+    if tuple(header) != COST_COLUMNS:
+        expected = ", ".join(COST_COLUMNS)
+        raise ImportRejected(
+            [RowError(1, "header", f"must be {expected}; got {', '.join(header) or 'nothing'}")]
+        )
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportRejected([RowError(1, "file", f"has more than {MAX_ROWS:,} rows")])
+    errors: list[RowError] = []
+    found: list[CostRow] = []
+    for number, row in enumerate(rows[1:], start=2):
+        if len(row) > len(COST_COLUMNS):
+            errors.append(RowError(number, "row", f"has {len(row)} columns; expected 5"))
+            continue
+        cells = [cell.strip() for cell in row] + [""] * (len(COST_COLUMNS) - len(row))
+        work_package, category, description, amount, money = cells[:5]
+        for column, text in zip(COST_COLUMNS[:3], cells[:3], strict=True):
+            if column != "description" and not text:
+                errors.append(RowError(number, column, "is required"))
+            elif len(text) > COST_TEXT_LIMITS[column]:
+                limit = COST_TEXT_LIMITS[column]
+                errors.append(RowError(number, column, f"must be at most {limit} characters"))
+        if pycountry.currencies.get(alpha_3=money.upper()) is None:
+            errors.append(RowError(number, "currency", f"{money!r} is not an ISO 4217 code"))
+        elif money.upper() != currency:
+            errors.append(RowError(number, "currency", f"must be {currency}, got {money.upper()}"))
+        try:
+            value = Decimal(amount.replace(",", ""))
+            if not value.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            errors.append(RowError(number, "amount", f"{amount!r} is not a number"))
+            continue
+        if value < 0:
+            errors.append(RowError(number, "amount", f"must not be negative, got {value}"))
+        elif value > MAX_COST:
+            errors.append(RowError(number, "amount", f"must be at most {MAX_COST}"))
+        elif value != value.quantize(Decimal("0.01")):
+            errors.append(RowError(number, "amount", "must have at most two decimals"))
+        else:
+            found.append(CostRow(work_package, category, description, value))
+    if errors:
+        raise ImportRejected(errors)
+    return found

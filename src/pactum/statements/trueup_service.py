@@ -1,0 +1,768 @@
+"""Quarterly cost-sharing true-ups: budgets, cost lines, disputes, sign-off and invoice.
+
+A finance person opens the true-up of a quarter under an agreement with each party's
+committee-approved budget; the permitted overrun comes from the agreement version in
+force at the quarter's end and the split from an explicit licensor share or the
+agreement's ``licensor_cost_share`` for a phase. Each party's finance people enter or
+import their own party's cost lines; the other party's finance officer may dispute a
+line (and withdraw the dispute). Every change recomputes the result, bumps the version
+and invalidates the signatures. Both parties' finance officers sign the version they
+reviewed (SIG-1); when both have (SIG-2) the true-up is approved and the balancing
+payment on undisputed costs is invoiced; the amount held for disputed lines stays shown.
+An approved true-up no longer changes (held amounts are settled in a later quarter).
+"""
+
+from __future__ import annotations
+
+import calendar
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView, get_scoped, scoped
+from pactum.access.records import audit_record
+from pactum.agreements import service as agreements
+from pactum.agreements.terms import parse_terms
+from pactum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from pactum.core.time import utcnow
+from pactum.core.updates import check_version, diff, reject_nulls
+from pactum.finance import sharing
+from pactum.finance.imports import CostRow
+from pactum.finance.money import ZERO, to_cents
+from pactum.invoices import service as invoices
+from pactum.models import Agreement, CostLine, Invoice, Signature, TrueUp
+from pactum.settings import Settings
+from pactum.signatures import service as signatures
+from pactum.statements.trueup_schemas import (
+    CostLineCreate,
+    CostLineUpdate,
+    DisputeSet,
+    SignatureCreate,
+    TrueUpCreate,
+    TrueUpUpdate,
+)
+
+OBJECT_TYPE = "true_up"
+PARTIES = ("licensor", "licensee")
+SIGNING_ROLE = "finance"
+SIGNING_MEANING = "approval"
+LINE_FIELDS = ("work_package", "category", "description", "amount", "currency")
+BUDGET_FIELDS = (
+    "licensor_budget",
+    "licensor_budget_decision",
+    "licensee_budget",
+    "licensee_budget_decision",
+)
+
+
+# --- the pure computation -------------------------------------------------------------
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    """The first day of a calendar quarter."""
+    return date(year, 3 * quarter - 2, 1)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """The last day of a calendar quarter."""
+    month = 3 * quarter
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _money(value: Decimal) -> str:
+    return str(to_cents(value))
+
+
+def _payment(amounts: dict[str, Decimal], orgs: dict[str, str]) -> dict[str, str] | None:
+    """Who pays whom: the party whose balance is positive pays the other."""
+    for payer in PARTIES:
+        if amounts[payer] > 0:
+            payee = next(p for p in PARTIES if p != payer)
+            return {
+                "payer": payer,
+                "payee": payee,
+                "payer_org_id": orgs[payer],
+                "payee_org_id": orgs[payee],
+                "amount": _money(amounts[payer]),
+            }
+    return None
+
+
+def compute(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The true-up's result from its stored inputs (deterministic: recomputing the stored
+    inputs gives the stored result). Amounts are decimal strings to the cent."""
+    share = Decimal(inputs["licensor_share"])
+    overrun = Decimal(inputs["overrun"])
+    budgets = {p: Decimal(inputs["budgets"][p]["amount"]) for p in PARTIES}
+    lines = [
+        sharing.CostLine(
+            party=ln["party"],
+            work_package=ln["work_package"],
+            category=ln["category"],
+            amount=Decimal(ln["amount"]),
+            disputed=bool(ln["disputed"]),
+        )
+        for ln in inputs["lines"]
+    ]
+    outcome = sharing.true_up(
+        lines,
+        budgets=budgets,
+        overrun=overrun,
+        split={"licensor": share, "licensee": 1 - share},
+    )
+    disputed = dict.fromkeys(PARTIES, ZERO)
+    counts = dict.fromkeys(PARTIES, 0)
+    for line in lines:
+        counts[line.party] += 1
+        if line.disputed:
+            disputed[line.party] += line.amount
+    orgs = inputs["parties"]
+    parties = {}
+    for p in PARTIES:
+        pos = outcome.parties[p]
+        parties[p] = {
+            "org_id": orgs[p],
+            "lines": counts[p],
+            "budget": _money(budgets[p]),
+            "cap": _money(budgets[p] * (1 + overrun)),
+            "reported": _money(pos.reported),
+            "disputed": _money(disputed[p]),
+            "shareable": _money(pos.shareable),
+            "excess": _money(pos.excess),
+            "share": _money(pos.share),
+            "balance_now": _money(pos.balance_now),
+            "balance_held": _money(pos.balance_held),
+        }
+    return {
+        "parties": parties,
+        "shareable_total": _money(outcome.shareable_total),
+        "shareable_undisputed": _money(outcome.shareable_undisputed),
+        "payment_now": _payment({p: outcome.parties[p].balance_now for p in PARTIES}, orgs),
+        "payment_held": _payment({p: outcome.parties[p].balance_held for p in PARTIES}, orgs),
+    }
+
+
+# --- reading --------------------------------------------------------------------------
+
+
+def list_true_ups(session: Session, view: AllianceView) -> list[TrueUp]:
+    """The alliance's true-ups (shared with every party), latest quarter first."""
+    stmt = scoped(view, TrueUp).order_by(
+        TrueUp.year.desc(), TrueUp.quarter.desc(), TrueUp.created_at
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def get_true_up(session: Session, view: AllianceView, true_up_id: uuid.UUID) -> TrueUp:
+    """One true-up, or 404."""
+    return get_scoped(session, view, TrueUp, true_up_id)
+
+
+def lines_of(session: Session, view: AllianceView, true_up: TrueUp) -> list[CostLine]:
+    """The true-up's cost lines, in the order they were entered."""
+    stmt = (
+        scoped(view, CostLine)
+        .where(CostLine.true_up_id == true_up.id)
+        .order_by(CostLine.created_at, CostLine.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def get_line(session: Session, view: AllianceView, true_up: TrueUp, line_id: uuid.UUID) -> CostLine:
+    """One cost line of this true-up, or 404."""
+    line = get_scoped(session, view, CostLine, line_id)
+    if line.true_up_id != true_up.id:
+        raise NotFound()
+    return line
+
+
+def agreement_of(session: Session, view: AllianceView, true_up: TrueUp) -> Agreement:
+    """The agreement the true-up is made under."""
+    return agreements.get_agreement(session, view, true_up.agreement_id)
+
+
+def signed_content(true_up: TrueUp) -> dict[str, Any]:
+    """What a signature binds: the version, budgets, split, overrun, every line and the
+    result (the status is not part of it: approval does not change what was signed)."""
+    return {
+        "object": OBJECT_TYPE,
+        "id": true_up.id,
+        "agreement_id": true_up.agreement_id,
+        "year": true_up.year,
+        "quarter": true_up.quarter,
+        "currency": true_up.currency,
+        "version": true_up.version,
+        "note": true_up.note,
+        "inputs": true_up.inputs,
+        "result": true_up.result,
+    }
+
+
+def content_sha256(true_up: TrueUp) -> str:
+    """The SHA-256 a signature of the current version binds to."""
+    return signatures.content_hash(signed_content(true_up))
+
+
+def signatures_of(session: Session, view: AllianceView, true_up: TrueUp) -> list[Signature]:
+    """Every signature of the true-up, oldest first (invalidated ones included)."""
+    return signatures.signatures_for(session, view, object_type=OBJECT_TYPE, object_id=true_up.id)
+
+
+def invoice_of(session: Session, view: AllianceView, true_up: TrueUp) -> Invoice | None:
+    """The invoice of the balancing payment, once approved (none when nothing is due)."""
+    return invoices.invoice_for(session, view, OBJECT_TYPE, true_up.id)
+
+
+def party_names(view: AllianceView) -> dict[uuid.UUID, str]:
+    """Organisation id -> name for the alliance's parties."""
+    return {p.org_id: p.org.name for p in view.alliance.parties}
+
+
+# --- writing --------------------------------------------------------------------------
+
+
+def _party_of(agreement: Agreement, org_id: uuid.UUID) -> str | None:
+    if org_id == agreement.licensor_org_id:
+        return "licensor"
+    if org_id == agreement.licensee_org_id:
+        return "licensee"
+    return None
+
+
+def _my_party(agreement: Agreement, view: AllianceView) -> str:
+    party = _party_of(agreement, view.org_id)
+    if party is None:
+        raise Forbidden("Only the agreement's two parties take part in its true-ups.")
+    return party
+
+
+def _split(
+    agreement_terms: dict[str, Any], licensor_share: Decimal | None, phase: str | None
+) -> Decimal:
+    """The licensor's share: explicit, or the agreement's cost share for ``phase``."""
+    if licensor_share is not None and phase is not None:
+        raise ValidationFailed("phase", "give either a licensor share or a phase, not both")
+    if licensor_share is not None:
+        return licensor_share
+    if phase is None:
+        raise ValidationFailed(
+            "licensor_share", "is required (or choose a phase whose cost share the agreement sets)"
+        )
+    shares = parse_terms(agreement_terms).licensor_cost_share
+    if phase not in shares:
+        listed = ", ".join(sorted(shares)) or "none"
+        raise ValidationFailed(
+            "phase", f"the agreement sets no licensor cost share for {phase} (it sets: {listed})"
+        )
+    return Decimal(repr(shares[phase]))
+
+
+def _check_open(true_up: TrueUp) -> None:
+    if true_up.status != "draft":
+        raise Conflict(f"status: the true-up is {true_up.status} and no longer changes")
+
+
+def _line_input(line: CostLine, agreement: Agreement) -> dict[str, Any]:
+    return {
+        "id": str(line.id),
+        "party": _party_of(agreement, line.party_org_id) or "unknown",
+        "work_package": line.work_package,
+        "category": line.category,
+        "description": line.description,
+        "amount": _money(line.amount),
+        "disputed": line.disputed,
+        "dispute_reason": line.dispute_reason,
+    }
+
+
+def _refresh(
+    session: Session,
+    view: AllianceView,
+    true_up: TrueUp,
+    agreement: Agreement,
+    *,
+    reason: str,
+    bump: bool = True,
+) -> None:
+    """Recompute from the current lines, bump the version and invalidate signatures."""
+    inputs = dict(inputs_of(true_up))
+    inputs["lines"] = [_line_input(ln, agreement) for ln in lines_of(session, view, true_up)]
+    result = compute(inputs)
+    true_up.inputs = inputs
+    true_up.result = result
+    true_up.total = Decimal(result["shareable_total"])
+    if bump:
+        true_up.version += 1
+        true_up.updated_at = utcnow()
+        signatures.invalidate(
+            session, view, object_type=OBJECT_TYPE, object_id=true_up.id, reason=reason
+        )
+    session.flush()
+
+
+def create_true_up(session: Session, view: AllianceView, data: TrueUpCreate) -> TrueUp:
+    """Open a quarter's true-up under an agreement (finance.write of either party)."""
+    view.require("finance.write")
+    agreement = agreements.get_agreement(session, view, data.agreement_id)
+    _my_party(agreement, view)
+    start, end = quarter_start(data.year, data.quarter), quarter_end(data.year, data.quarter)
+    if end < agreement.effective_date:
+        raise ValidationFailed(
+            "quarter",
+            f"ends before the agreement takes effect ({agreement.effective_date.isoformat()})",
+        )
+    if agreement.expiry_date is not None and start > agreement.expiry_date:
+        raise ValidationFailed(
+            "quarter", f"starts after the agreement expired ({agreement.expiry_date.isoformat()})"
+        )
+    existing = session.execute(
+        scoped(view, TrueUp).where(
+            TrueUp.agreement_id == agreement.id,
+            TrueUp.year == data.year,
+            TrueUp.quarter == data.quarter,
+        )
+    ).scalar_one_or_none()
+    if existing is not None:
+        raise Conflict(f"quarter: a true-up for {data.year} Q{data.quarter} already exists")
+    version = agreements.terms_on(session, view, agreement, end)
+    share = _split(version.terms, data.licensor_share, data.phase)
+    inputs: dict[str, Any] = {
+        "agreement_version": version.number,
+        "terms_from": version.effective_date.isoformat(),
+        "overrun": str(agreements.overrun(version)),
+        "payment_days": version.payment_days,
+        "licensor_share": str(share),
+        "phase": data.phase,
+        "parties": {
+            "licensor": str(agreement.licensor_org_id),
+            "licensee": str(agreement.licensee_org_id),
+        },
+        "budgets": {
+            "licensor": {
+                "amount": _money(data.licensor_budget),
+                "decision": data.licensor_budget_decision,
+            },
+            "licensee": {
+                "amount": _money(data.licensee_budget),
+                "decision": data.licensee_budget_decision,
+            },
+        },
+        "lines": [],
+    }
+    result = compute(inputs)
+    true_up = TrueUp(
+        alliance_id=view.alliance_id,
+        owner_org_id=view.org_id,
+        visibility="shared",
+        agreement_id=agreement.id,
+        year=data.year,
+        quarter=data.quarter,
+        currency=agreement.currency,
+        status="draft",
+        inputs=inputs,
+        result=result,
+        total=Decimal(result["shareable_total"]),
+        note=data.note,
+        created_by_id=view.principal.user_id,
+    )
+    session.add(true_up)
+    session.flush()
+    audit_record(
+        session,
+        view,
+        true_up,
+        OBJECT_TYPE,
+        "true_up.create",
+        new={
+            "agreement_id": agreement.id,
+            "year": data.year,
+            "quarter": data.quarter,
+            "currency": agreement.currency,
+            "agreement_version": version.number,
+            "overrun": inputs["overrun"],
+            "licensor_share": inputs["licensor_share"],
+            "phase": data.phase,
+            "budgets": inputs["budgets"],
+        },
+    )
+    return true_up
+
+
+def inputs_of(true_up: TrueUp) -> dict[str, Any]:
+    """The true-up's stored inputs (JSON)."""
+    return cast(dict[str, Any], true_up.inputs)
+
+
+def result_of(true_up: TrueUp) -> dict[str, Any]:
+    """The true-up's stored result (JSON)."""
+    return cast(dict[str, Any], true_up.result)
+
+
+def _budget_values(true_up: TrueUp) -> dict[str, Any]:
+    inputs = inputs_of(true_up)
+    budgets = inputs["budgets"]
+    return {
+        "licensor_budget": Decimal(budgets["licensor"]["amount"]),
+        "licensor_budget_decision": budgets["licensor"]["decision"],
+        "licensee_budget": Decimal(budgets["licensee"]["amount"]),
+        "licensee_budget_decision": budgets["licensee"]["decision"],
+        "licensor_share": Decimal(inputs["licensor_share"]),
+        "phase": inputs.get("phase"),
+    }
+
+
+def update_true_up(
+    session: Session,
+    view: AllianceView,
+    true_up_id: uuid.UUID,
+    data: TrueUpUpdate,
+    *,
+    expected_version: int | None,
+) -> TrueUp:
+    """Change budgets, their decisions, the split or the note of a draft true-up."""
+    true_up = get_true_up(session, view, true_up_id)
+    view.require("finance.write")
+    agreement = agreement_of(session, view, true_up)
+    _my_party(agreement, view)
+    check_version(expected_version, true_up.version)
+    _check_open(true_up)
+    changes = data.model_dump(exclude_unset=True)
+    reject_nulls(changes, nullable=("licensor_share", "phase"))
+    current = _budget_values(true_up)
+    old: dict[str, Any] = {}
+    new: dict[str, Any] = {}
+    split_keys = {"licensor_share", "phase"} & set(changes)
+    if split_keys:
+        share = changes.get("licensor_share")
+        phase = changes.get("phase")
+        version = agreements.terms_on(
+            session, view, agreement, quarter_end(true_up.year, true_up.quarter)
+        )
+        resolved = _split(version.terms, share, phase)
+        if resolved != current["licensor_share"] or phase != current["phase"]:
+            old["licensor_share"], new["licensor_share"] = current["licensor_share"], resolved
+            old["phase"], new["phase"] = current["phase"], phase
+    for key in BUDGET_FIELDS:
+        if key in changes and changes[key] != current[key]:
+            old[key], new[key] = current[key], changes[key]
+    note_old, note_new = diff(true_up, {k: v for k, v in changes.items() if k == "note"})
+    old.update(note_old)
+    new.update(note_new)
+    if not new:
+        return true_up
+    inputs = dict(inputs_of(true_up))
+    budgets = {p: dict(inputs["budgets"][p]) for p in PARTIES}
+    for p in PARTIES:
+        if f"{p}_budget" in new:
+            budgets[p]["amount"] = _money(new[f"{p}_budget"])
+        if f"{p}_budget_decision" in new:
+            budgets[p]["decision"] = new[f"{p}_budget_decision"]
+    inputs["budgets"] = budgets
+    if "licensor_share" in new:
+        inputs["licensor_share"] = str(new["licensor_share"])
+        inputs["phase"] = new["phase"]
+    true_up.inputs = inputs
+    if "note" in new:
+        true_up.note = new["note"]
+    _refresh(session, view, true_up, agreement, reason="the true-up's inputs changed")
+    audit_record(session, view, true_up, OBJECT_TYPE, "true_up.update", old=old, new=new)
+    return true_up
+
+
+def _own_line(
+    session: Session,
+    view: AllianceView,
+    true_up_id: uuid.UUID,
+    line_id: uuid.UUID,
+    expected_version: int | None,
+) -> tuple[TrueUp, Agreement, CostLine]:
+    true_up = get_true_up(session, view, true_up_id)
+    line = get_line(session, view, true_up, line_id)
+    view.require("finance.write")
+    agreement = agreement_of(session, view, true_up)
+    _my_party(agreement, view)
+    if line.party_org_id != view.org_id:
+        raise Forbidden("Only the party that incurred a cost edits or removes its line.")
+    check_version(expected_version, line.version)
+    _check_open(true_up)
+    return true_up, agreement, line
+
+
+def _line_audit(line: CostLine) -> dict[str, Any]:
+    return {k: getattr(line, k) for k in (*LINE_FIELDS, "party_org_id")}
+
+
+def _check_currency(true_up: TrueUp, currency: str) -> None:
+    if currency != true_up.currency:
+        raise ValidationFailed("currency", f"must be the true-up's currency ({true_up.currency})")
+
+
+def add_lines(
+    session: Session,
+    view: AllianceView,
+    true_up_id: uuid.UUID,
+    rows: Sequence[CostLineCreate],
+    *,
+    source: str = "entered",
+) -> tuple[TrueUp, list[CostLine]]:
+    """Add cost lines of the caller's party (entered one by one or imported)."""
+    true_up = get_true_up(session, view, true_up_id)
+    view.require("finance.write")
+    agreement = agreement_of(session, view, true_up)
+    _my_party(agreement, view)
+    _check_open(true_up)
+    if not rows:
+        raise ValidationFailed("lines", "add at least one cost line")
+    for row in rows:
+        _check_currency(true_up, row.currency)
+    added = []
+    for row in rows:
+        line = CostLine(
+            alliance_id=view.alliance_id,
+            owner_org_id=view.org_id,
+            visibility="shared",
+            true_up_id=true_up.id,
+            party_org_id=view.org_id,
+            work_package=row.work_package,
+            category=row.category,
+            description=row.description,
+            amount=row.amount,
+            currency=row.currency,
+            created_by_id=view.principal.user_id,
+        )
+        session.add(line)
+        added.append(line)
+    session.flush()
+    _refresh(session, view, true_up, agreement, reason="cost lines were added")
+    for line in added:
+        audit_record(
+            session,
+            view,
+            true_up,
+            OBJECT_TYPE,
+            "true_up.line_add",
+            new={"line_id": line.id, "source": source, **_line_audit(line)},
+        )
+    return true_up, added
+
+
+def import_lines(
+    session: Session, view: AllianceView, true_up_id: uuid.UUID, rows: Sequence[CostRow]
+) -> tuple[TrueUp, list[CostLine]]:
+    """Add the rows of an imported file (already checked row by row) as the caller's
+    party's cost lines, in the true-up's currency."""
+    true_up = get_true_up(session, view, true_up_id)
+    return add_lines(
+        session,
+        view,
+        true_up_id,
+        [
+            CostLineCreate(
+                work_package=r.work_package,
+                category=r.category,
+                description=r.description,
+                amount=r.amount,
+                currency=true_up.currency,
+            )
+            for r in rows
+        ],
+        source="imported",
+    )
+
+
+def update_line(
+    session: Session,
+    view: AllianceView,
+    true_up_id: uuid.UUID,
+    line_id: uuid.UUID,
+    data: CostLineUpdate,
+    *,
+    expected_version: int | None,
+) -> tuple[TrueUp, CostLine]:
+    """Edit one of the caller's party's lines (a dispute on it stays until withdrawn)."""
+    true_up, agreement, line = _own_line(session, view, true_up_id, line_id, expected_version)
+    changes = data.model_dump(exclude_unset=True)
+    reject_nulls(changes)
+    if "currency" in changes:
+        _check_currency(true_up, changes["currency"])
+    old, new = diff(line, changes)
+    if not new:
+        return true_up, line
+    for key, value in new.items():
+        setattr(line, key, value)
+    line.version += 1
+    session.flush()
+    _refresh(session, view, true_up, agreement, reason="a cost line changed")
+    audit_record(
+        session,
+        view,
+        true_up,
+        OBJECT_TYPE,
+        "true_up.line_update",
+        old={"line_id": line.id, **old},
+        new={"line_id": line.id, **new},
+    )
+    return true_up, line
+
+
+def remove_line(
+    session: Session,
+    view: AllianceView,
+    true_up_id: uuid.UUID,
+    line_id: uuid.UUID,
+    *,
+    expected_version: int | None,
+) -> TrueUp:
+    """Remove one of the caller's party's lines (also how a party accepts a dispute)."""
+    true_up, agreement, line = _own_line(session, view, true_up_id, line_id, expected_version)
+    gone = {"line_id": line.id, **_line_audit(line), "disputed": line.disputed}
+    session.delete(line)
+    session.flush()
+    _refresh(session, view, true_up, agreement, reason="a cost line was removed")
+    audit_record(session, view, true_up, OBJECT_TYPE, "true_up.line_remove", old=gone)
+    return true_up
+
+
+def dispute_line(
+    session: Session,
+    view: AllianceView,
+    true_up_id: uuid.UUID,
+    line_id: uuid.UUID,
+    data: DisputeSet,
+    *,
+    expected_version: int | None,
+) -> tuple[TrueUp, CostLine]:
+    """The other party's finance officer disputes a line with a reason, or withdraws it."""
+    true_up = get_true_up(session, view, true_up_id)
+    line = get_line(session, view, true_up, line_id)
+    view.require("finance.approve")
+    agreement = agreement_of(session, view, true_up)
+    _my_party(agreement, view)
+    if line.party_org_id == view.org_id:
+        raise Conflict("disputed: a party does not dispute its own line; edit or remove it")
+    check_version(expected_version, line.version)
+    _check_open(true_up)
+    if data.disputed and not data.reason:
+        raise ValidationFailed("reason", "is required to dispute a line")
+    reason = data.reason if data.disputed else ""
+    if (line.disputed, line.dispute_reason) == (data.disputed, reason):
+        return true_up, line
+    old = {"line_id": line.id, "disputed": line.disputed, "dispute_reason": line.dispute_reason}
+    line.disputed, line.dispute_reason = data.disputed, reason
+    line.version += 1
+    session.flush()
+    _refresh(
+        session,
+        view,
+        true_up,
+        agreement,
+        reason="a line was disputed" if data.disputed else "a dispute was withdrawn",
+    )
+    audit_record(
+        session,
+        view,
+        true_up,
+        OBJECT_TYPE,
+        "true_up.line_dispute" if data.disputed else "true_up.line_dispute_withdrawn",
+        old=old,
+        new={"line_id": line.id, "disputed": line.disputed, "dispute_reason": reason},
+    )
+    return true_up, line
+
+
+def sign_true_up(
+    session: Session,
+    view: AllianceView,
+    settings: Settings,
+    true_up_id: uuid.UUID,
+    data: SignatureCreate,
+) -> Signature:
+    """A finance officer signs the version they reviewed (SIG-1, TEN-5). When both
+    parties have valid signatures (SIG-2) the true-up is approved and the balancing
+    payment on undisputed costs is invoiced (nothing when it is zero)."""
+    true_up = get_true_up(session, view, true_up_id)
+    view.require("finance.approve")
+    agreement = agreement_of(session, view, true_up)
+    _my_party(agreement, view)
+    _check_open(true_up)
+    if data.meaning != SIGNING_MEANING:
+        raise ValidationFailed("meaning", "a true-up is signed off with the meaning approval")
+    signature = signatures.sign(
+        session,
+        view,
+        settings=settings,
+        object_type=OBJECT_TYPE,
+        object_id=true_up.id,
+        object_version=data.version,
+        current_version=true_up.version,
+        content=signed_content(true_up),
+        password=data.password,
+        printed_name=data.printed_name,
+        meaning=data.meaning,
+        role=SIGNING_ROLE,
+        expected_sha256=data.content_sha256,
+    )
+    done = signatures.complete(
+        session,
+        view,
+        object_type=OBJECT_TYPE,
+        object_id=true_up.id,
+        object_version=true_up.version,
+        content=signed_content(true_up),
+        parties=(agreement.licensor_org_id, agreement.licensee_org_id),
+        meaning=SIGNING_MEANING,
+    )
+    if done:
+        _approve(session, view, true_up, signature)
+    return signature
+
+
+def _approve(session: Session, view: AllianceView, true_up: TrueUp, last: Signature) -> None:
+    true_up.status = "approved"
+    true_up.decided_by_id = view.principal.user_id
+    true_up.decided_at = last.signed_at
+    session.flush()
+    result = result_of(true_up)
+    now, held = result["payment_now"], result["payment_held"]
+    invoice = None
+    if now is not None:
+        invoice = invoices.issue_invoice(
+            session,
+            view,
+            source_type=OBJECT_TYPE,
+            source_id=true_up.id,
+            description=(
+                f"Cost-sharing true-up {true_up.year} Q{true_up.quarter}: balancing payment "
+                f"on undisputed costs"
+                + (
+                    f" ({held['amount']} {true_up.currency} held for disputed lines)"
+                    if held
+                    else ""
+                )
+            ),
+            payer_org_id=uuid.UUID(now["payer_org_id"]),
+            payee_org_id=uuid.UUID(now["payee_org_id"]),
+            amount=Decimal(now["amount"]),
+            currency=true_up.currency,
+            payment_days=int(inputs_of(true_up)["payment_days"]),
+        )
+    audit_record(
+        session,
+        view,
+        true_up,
+        OBJECT_TYPE,
+        "true_up.approve",
+        old={"status": "draft"},
+        new={
+            "status": "approved",
+            "version": true_up.version,
+            "content_sha256": last.content_sha256,
+            "payment_now": now,
+            "payment_held": held,
+            "invoice_id": invoice.id if invoice is not None else None,
+        },
+    )

@@ -1,0 +1,1 @@
+"""Tests of electronic signatures (SIG-1, SIG-2)."""
