@@ -29,6 +29,17 @@ class Settings(BaseSettings):
     login_max_block_seconds: int = Field(default=300, ge=1)
     host: str = "127.0.0.1"
     port: int = 8000
+    # The address people reach this instance at, for links in e-mails and calendar feeds
+    # (default: http://HOST:PORT).
+    public_url: str = ""
+    # Outgoing e-mail (reminders, notifications). Without a host, e-mail is skipped.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = Field(default="", repr=False)
+    smtp_from: str = "Pactum <pactum@localhost>"
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -43,6 +54,11 @@ class Settings(BaseSettings):
                 "outside development (placeholder refused)"
             )
         return self
+
+    @property
+    def base_url(self) -> str:
+        """The public address without a trailing slash (for links sent outside the app)."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def is_sqlite(self) -> bool:

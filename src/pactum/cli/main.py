@@ -1,4 +1,5 @@
-"""The ``pactum`` command: serve, demo data, database, people, tokens, audit, valuation.
+"""The ``pactum`` command: serve, demo data, database, people, tokens, audit, valuation,
+scheduled jobs (``tick``).
 
 Sub-commands load on demand, so a quick command (``pactum audit verify``) does not pay for
 the web server or the valuation engine's compiler at start-up.
@@ -25,8 +26,9 @@ COMMANDS = {
     "value": "pactum.cli.value:app",
     "backup": "pactum.cli.db:backup_app",
     "restore": "pactum.cli.db:restore_app",
+    "tick": "pactum.cli.tick:app",
 }
-SINGLE = frozenset({"serve", "backup", "restore"})
+SINGLE = frozenset({"serve", "backup", "restore", "tick"})
 
 
 class _OnDemand(TyperGroup):

@@ -1,0 +1,90 @@
+"""``pactum tick``: run the jobs that are due (today: obligation reminders).
+
+Every job must be idempotent and safe to run concurrently, so ``tick`` can run from cron
+every minute. A job is a function of a :class:`TickContext` returning a one-line summary;
+add new ones to :data:`JOBS`. One job failing does not stop the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from pactum.core.time import utcnow
+from pactum.notify.mail import Mailer
+from pactum.obligations.reminders import send_reminders
+from pactum.settings import Settings
+
+log = logging.getLogger("pactum.tick")
+
+
+@dataclass(frozen=True)
+class TickContext:
+    """What a job needs: sessions, settings, the mailer and today's date (UTC)."""
+
+    factory: sessionmaker[Session]
+    settings: Settings
+    mailer: Mailer
+    today: date
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a job reports: a summary line, whether it did anything, whether it failed."""
+
+    summary: str
+    acted: bool = False
+    failed: bool = False
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    """One job's result in a tick, with its name and duration."""
+
+    name: str
+    result: JobResult
+    seconds: float
+
+
+Job = Callable[[TickContext], JobResult]
+
+
+def obligation_reminders(context: TickContext) -> JobResult:
+    """Reminders of due and overdue obligations (in the app, and by e-mail if configured)."""
+    report = send_reminders(
+        context.factory, context.mailer, base_url=context.settings.base_url, today=context.today
+    )
+    return JobResult(
+        report.summary(),
+        acted=bool(report.notified or report.emailed or report.email_failed),
+        failed=report.email_failed > 0,
+    )
+
+
+JOBS: Sequence[tuple[str, Job]] = (("obligation reminders", obligation_reminders),)
+
+
+def run_tick(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    *,
+    mailer: Mailer | None = None,
+    jobs: Sequence[tuple[str, Job]] = JOBS,
+) -> list[JobOutcome]:
+    """Run every job once and report what each did."""
+    context = TickContext(factory, settings, mailer or Mailer(settings), utcnow().date())
+    outcomes = []
+    for name, job in jobs:
+        started = time.perf_counter()
+        try:
+            result = job(context)
+        except Exception as exc:  # one broken job must not stop the others
+            log.exception("tick job %s failed", name)
+            result = JobResult(f"error: {exc.__class__.__name__}: {exc}", failed=True)
+        outcomes.append(JobOutcome(name, result, time.perf_counter() - started))
+    return outcomes

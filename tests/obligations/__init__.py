@@ -1,0 +1,1 @@
+"""Obligations, reminders (``pactum tick``), e-mail, notifications and calendar feeds."""
