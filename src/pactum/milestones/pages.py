@@ -74,7 +74,7 @@ LABELS = {
     "evidence": "Evidence",
     "amount": "Amount",
     "currency": "Currency",
-    "reason": "Reason",
+    "reason": "Reason for disputing",
     "outcome": "Outcome",
     "resolution": "Resolution",
     "body": "Note",
