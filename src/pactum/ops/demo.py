@@ -20,6 +20,7 @@ from pactum.auth.service import active_memberships, principal_for
 from pactum.models import Organisation, User
 from pactum.objectives import service as objectives
 from pactum.objectives.schemas import ObjectiveCreate
+from pactum.ops.demo_finance import load_finance
 from pactum.orgs import service as orgs
 from pactum.orgs.schemas import OrgCreate, PersonCreate
 
@@ -311,6 +312,17 @@ def load(session: Session) -> bool:
             "owner_user_id": users[managers[org]].id,
         }
         objectives.create_objective(session, view, ObjectiveCreate.model_validate(data))
+    load_finance(
+        session,
+        principal,
+        alliance.id,
+        {"helix": org_ids[HELIX], "meridian": org_ids[MERIDIAN]},
+        {
+            "helix_manager": helix_manager,
+            "helix_finance": "priya.nair@helixbio.example",
+            "meridian_finance": "marc.dubois@meridianpharma.example",
+        },
+    )
     return True
 
 
