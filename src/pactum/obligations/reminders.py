@@ -195,7 +195,7 @@ def due_reminders(session: Session, today: date) -> list[Reminder]:
             .order_by(Obligation.created_at, Obligation.id)
         )
     ).scalars()
-    orgs = dict(session.execute(select(Organisation.id, Organisation.name)))
+    orgs = dict(session.execute(select(Organisation.id, Organisation.name)).all())
     people = _recipients(session)
     found: list[Reminder] = []
     for obligation in obligations:
