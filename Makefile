@@ -48,6 +48,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_core.py
 	$(BIN)/python benchmarks/bench_valuation.py
 	$(BIN)/python benchmarks/bench_finance.py
+	$(BIN)/python benchmarks/bench_finance_pages.py
 
 bench-valuation: install
 	$(BIN)/python benchmarks/bench_valuation.py
