@@ -1,7 +1,881 @@
-"""trueup pages routes (statements)."""
+"""Pages for cost-sharing true-ups: list, open, lines (entered or imported), disputes,
+result with a chart, sign-off with electronic signatures, and CSV/XLSX exports."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import hmac
+import uuid
+from decimal import Decimal
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData, UploadFile
+
+from pactum.access import AllianceView, open_alliance
+from pactum.agreements import service as agreements
+from pactum.core.errors import Forbidden, ValidationFailed
+from pactum.finance.imports import ImportRejected, parse_costs
+from pactum.http.db import DbSession, SettingsDep
+from pactum.models import Agreement, CostLine, TrueUp
+from pactum.signatures import service as signatures
+from pactum.statements import trueup_service as service
+from pactum.statements.trueup_chart import positions_chart
+from pactum.statements.trueup_schemas import (
+    CostLineCreate,
+    CostLineUpdate,
+    DisputeSet,
+    SignatureCreate,
+    TrueUpCreate,
+    TrueUpUpdate,
+)
+from pactum.web.exports import ExportFormat, slug, table_response
+from pactum.web.forms import (
+    DONE_MESSAGES,
+    FORM_ERRORS,
+    FormErrors,
+    attempt,
+    form_errors,
+    int_field,
+    page,
+    redirect,
+)
+from pactum.web.session import CsrfFailed, Form, WebUser, field
 
 router = APIRouter()
+
+DONE_MESSAGES.update(
+    {
+        "trueup_created": "True-up opened. Each party now adds its cost lines.",
+        "trueup_saved": "True-up saved; any signatures were invalidated and must be given again.",
+        "trueup_line_added": "Cost line added; any signatures were invalidated.",
+        "trueup_lines_imported": "Cost lines imported; any signatures were invalidated.",
+        "trueup_line_saved": "Cost line saved; any signatures were invalidated.",
+        "trueup_line_removed": "Cost line removed; any signatures were invalidated.",
+        "trueup_disputed": "Line disputed; its amount is held until the dispute is resolved.",
+        "trueup_dispute_withdrawn": "Dispute withdrawn; the line counts in the payment now.",
+        "trueup_signed": "Signed. The true-up is approved once both parties have signed.",
+        "trueup_approved": "Signed by both parties: the true-up is approved.",
+    }
+)
+
+MAX_UPLOAD = 5 * 1024 * 1024
+MAX_ROW_ERRORS_SHOWN = 50
+PARTY_LABELS = {"licensor": "Licensor", "licensee": "Licensee"}
+PHASES = (
+    ("preclinical", "Preclinical"),
+    ("phase1", "Phase 1"),
+    ("phase2", "Phase 2"),
+    ("phase3", "Phase 3"),
+    ("regulatory", "Regulatory"),
+)
+LABELS = {
+    "agreement_id": "Agreement",
+    "year": "Year",
+    "quarter": "Quarter",
+    "licensor_budget": "Licensor's approved budget",
+    "licensor_budget_decision": "Committee decision for the licensor's budget",
+    "licensee_budget": "Licensee's approved budget",
+    "licensee_budget_decision": "Committee decision for the licensee's budget",
+    "licensor_share": "Licensor's share of shareable costs",
+    "phase": "Phase",
+    "note": "Note",
+    "work_package": "Work package",
+    "category": "Category",
+    "description": "Description",
+    "amount": "Amount",
+    "currency": "Currency",
+    "reason": "Reason",
+    "printed_name": "Printed name",
+    "password": "Password",
+    "meaning": "Meaning",
+    "file": "File",
+}
+TRUEUP_FIELDS = {k: k for k in list(LABELS)[:10]}
+LINE_FIELDS = {k: k for k in ("work_package", "category", "description", "amount")}
+LINE_FIELDS["currency"] = "amount"
+
+
+def _prefixed(prefix: str, fields: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Field map and labels for a form whose input ids carry ``prefix``."""
+    mapped = {k: f"{prefix}-{v}" for k, v in fields.items()}
+    labels = {f"{prefix}-{v}": LABELS.get(v, v) for v in fields.values()}
+    return mapped, labels
+
+
+ADD_FIELDS, ADD_LABELS = _prefixed("add", LINE_FIELDS)
+SIGN_FIELDS, SIGN_LABELS = _prefixed(
+    "sign", {"printed_name": "printed_name", "password": "password", "meaning": "printed_name"}
+)
+
+
+def _money_text(value: str) -> str:
+    """``1,000.50`` or ``1 000.50`` as typed -> ``1000.50`` for the schema."""
+    return value.replace(",", "").replace(" ", "").replace("\u00a0", "")
+
+
+def money(value: object) -> str:
+    """An amount to the cent with thousands separators (``12400.5`` -> ``12,400.50``)."""
+    return f"{Decimal(str(value)):,.2f}"
+
+
+def percent(value: object) -> str:
+    """A fraction as a percentage (``0.6`` -> ``60%``, ``0.3333`` -> ``33.33%``)."""
+    text = f"{Decimal(str(value)) * 100:.2f}".rstrip("0").rstrip(".")
+    return f"{text}%"
+
+
+def _version(form: FormData) -> int | None:
+    return int_field(form, "version")
+
+
+def _base(alliance_id: uuid.UUID) -> str:
+    return f"/alliances/{alliance_id}/true-ups"
+
+
+# --- list and exports -----------------------------------------------------------------
+
+
+LIST_HEADER = (
+    "Agreement",
+    "Year",
+    "Quarter",
+    "Status",
+    "Currency",
+    "Shareable total",
+    "Payment now: payer",
+    "Payment now: payee",
+    "Payment now",
+    "Held for disputes",
+    "Version",
+    "Updated (UTC)",
+)
+
+
+def _titles(db: Session, view: AllianceView) -> dict[uuid.UUID, Agreement]:
+    return {a.id: a for a in agreements.list_agreements(db, view)}
+
+
+def _who(view: AllianceView, payment: dict[str, str] | None, role: str) -> str:
+    if payment is None:
+        return ""
+    return service.party_names(view).get(uuid.UUID(payment[f"{role}_org_id"]), "")
+
+
+def _list_rows(db: Session, view: AllianceView) -> list[list[Any]]:
+    titles = _titles(db, view)
+    rows = []
+    for t in service.list_true_ups(db, view):
+        result = service.result_of(t)
+        now, held = result.get("payment_now"), result.get("payment_held")
+        agreement = titles.get(t.agreement_id)
+        rows.append(
+            [
+                agreement.title if agreement else "",
+                t.year,
+                f"Q{t.quarter}",
+                t.status,
+                t.currency,
+                result.get("shareable_total", ""),
+                _who(view, now, "payer"),
+                _who(view, now, "payee"),
+                now["amount"] if now else "0.00",
+                held["amount"] if held else "0.00",
+                t.version,
+                t.updated_at,
+            ]
+        )
+    return rows
+
+
+@router.get("/alliances/{alliance_id}/true-ups", response_class=HTMLResponse)
+def true_ups(
+    request: Request, alliance_id: uuid.UUID, db: DbSession, info: WebUser
+) -> HTMLResponse:
+    """The alliance's quarterly cost-sharing true-ups."""
+    view = open_alliance(db, info.principal, alliance_id)
+    titles = _titles(db, view)
+    rows = [
+        (t, titles.get(t.agreement_id), service.result_of(t))
+        for t in service.list_true_ups(db, view)
+    ]
+    return page(
+        request,
+        "trueups.html",
+        {
+            "alliance": view.alliance,
+            "rows": rows,
+            "names": {str(k): v for k, v in service.party_names(view).items()},
+            "can_write": view.can("finance.write"),
+            "has_agreements": bool(titles),
+        },
+        nav="alliances",
+    )
+
+
+@router.get("/alliances/{alliance_id}/true-ups.{fmt}")
+def true_ups_export(
+    alliance_id: uuid.UUID, fmt: ExportFormat, db: DbSession, info: WebUser
+) -> Response:
+    """The true-ups list as CSV or Excel."""
+    view = open_alliance(db, info.principal, alliance_id)
+    stem = f"{slug(view.alliance.name, 'alliance')}-true-ups"
+    return table_response(fmt, stem, LIST_HEADER, _list_rows(db, view), title="True-ups")
+
+
+# --- opening a true-up ----------------------------------------------------------------
+
+
+def _new_page(
+    request: Request,
+    db: Session,
+    view: AllianceView,
+    values: dict[str, str],
+    errors: FormErrors | None = None,
+) -> HTMLResponse:
+    found = agreements.list_agreements(db, view)
+    return page(
+        request,
+        "trueup_new.html",
+        {
+            "alliance": view.alliance,
+            "agreements": [(a.id, f"{a.title} ({a.currency})") for a in found],
+            "phases": PHASES,
+            "values": values,
+            "errors": errors or FormErrors(),
+            "can_write": view.can("finance.write"),
+        },
+        status_code=errors.status_code if errors else 200,
+        nav="alliances",
+    )
+
+
+@router.get("/alliances/{alliance_id}/true-ups/new", response_class=HTMLResponse)
+def true_up_new(
+    request: Request, alliance_id: uuid.UUID, db: DbSession, info: WebUser
+) -> HTMLResponse:
+    """The form to open a quarter's true-up."""
+    view = open_alliance(db, info.principal, alliance_id)
+    view.require("finance.write")
+    return _new_page(request, db, view, {})
+
+
+TRUEUP_KEYS = (
+    "agreement_id",
+    "year",
+    "quarter",
+    "licensor_budget",
+    "licensor_budget_decision",
+    "licensee_budget",
+    "licensee_budget_decision",
+    "licensor_share",
+    "phase",
+    "note",
+)
+
+
+def _trueup_body(values: dict[str, str], keys: tuple[str, ...]) -> dict[str, Any]:
+    """Form values as a schema body: empty optional fields are left out or ``None``."""
+    body: dict[str, Any] = {}
+    for key in keys:
+        value = values.get(key, "")
+        if key in {"licensor_budget", "licensee_budget"}:
+            body[key] = _money_text(value)
+        elif key in {"licensor_share", "phase"}:
+            body[key] = value or None
+        else:
+            body[key] = value
+    return body
+
+
+@router.post("/alliances/{alliance_id}/true-ups/new", response_class=HTMLResponse)
+def true_up_create(
+    request: Request, alliance_id: uuid.UUID, db: DbSession, info: WebUser, form: Form
+) -> Response:
+    """Open the true-up."""
+    view = open_alliance(db, info.principal, alliance_id)
+    values = {k: field(form, k) for k in TRUEUP_KEYS}
+    values["note"] = str(form.get("note", ""))
+    try:
+        with attempt(db):
+            data = TrueUpCreate.model_validate(_trueup_body(values, TRUEUP_KEYS))
+            made = service.create_true_up(db, view, data)
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, TRUEUP_FIELDS, LABELS, thing="true-up")
+        return _new_page(request, db, view, values, errors)
+    return redirect(f"{_base(alliance_id)}/{made.id}", "trueup_created")
+
+
+# --- the true-up page -----------------------------------------------------------------
+
+
+def _detail(
+    request: Request,
+    db: Session,
+    view: AllianceView,
+    true_up: TrueUp,
+    *,
+    values: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    row_errors: list[str] | None = None,
+) -> HTMLResponse:
+    agreement = service.agreement_of(db, view, true_up)
+    names = service.party_names(view)
+    result = service.result_of(true_up)
+    inputs = service.inputs_of(true_up)
+    digest = service.content_sha256(true_up)
+    mine = service._party_of(agreement, view.org_id)
+    parties = [
+        (p, names.get(uuid.UUID(inputs["parties"][p]), PARTY_LABELS[p])) for p in service.PARTIES
+    ]
+    shown = signatures.manifestations(service.signatures_of(db, view, true_up), names, digest)
+    valid_orgs = {m.party for m in shown if m.valid}
+    is_open = true_up.status == "draft"
+    return page(
+        request,
+        "trueup.html",
+        {
+            "alliance": view.alliance,
+            "true_up": true_up,
+            "agreement": agreement,
+            "inputs": inputs,
+            "result": result,
+            "parties": parties,
+            "party_labels": PARTY_LABELS,
+            "lines": service.lines_of(db, view, true_up),
+            "names": names,
+            "names_by_id": {str(k): v for k, v in names.items()},
+            "licensee_share": str(1 - Decimal(inputs["licensor_share"])),
+            "money": money,
+            "percent": percent,
+            "phase_labels": dict(PHASES),
+            "my_org_id": view.org_id,
+            "my_party": mine,
+            "is_open": is_open,
+            "can_write": is_open and mine is not None and view.can("finance.write"),
+            "can_approve": is_open and mine is not None and view.can("finance.approve"),
+            "signatures": shown,
+            "signed_parties": valid_orgs,
+            "content_sha256": digest,
+            "invoice": service.invoice_of(db, view, true_up),
+            "chart": positions_chart(
+                "Reported, shareable and share per party",
+                [(name, result["parties"][p]) for p, name in parties],
+                true_up.currency,
+            ),
+            "my_name": view.principal.name,
+            "values": values or {},
+            "errors": errors or FormErrors(),
+            "row_errors": row_errors or [],
+            "base": f"{_base(view.alliance_id)}/{true_up.id}",
+        },
+        status_code=errors.status_code if errors else 200,
+        nav="alliances",
+    )
+
+
+@router.get("/alliances/{alliance_id}/true-ups/{true_up_id}", response_class=HTMLResponse)
+def true_up_page(
+    request: Request, alliance_id: uuid.UUID, true_up_id: uuid.UUID, db: DbSession, info: WebUser
+) -> HTMLResponse:
+    """A true-up: its inputs, lines, result, chart and signatures."""
+    view = open_alliance(db, info.principal, alliance_id)
+    return _detail(request, db, view, service.get_true_up(db, view, true_up_id))
+
+
+LINES_HEADER = (
+    "Party",
+    "Work package",
+    "Category",
+    "Description",
+    "Amount",
+    "Currency",
+    "Disputed",
+    "Dispute reason",
+    "Entered (UTC)",
+)
+RESULT_HEADER = (
+    "Party",
+    "Role",
+    "Approved budget",
+    "Cap (budget + permitted overrun)",
+    "Reported",
+    "Disputed",
+    "Shareable",
+    "Excess (stays with the party)",
+    "Share of the shareable total",
+    "Balance now (+ pays, - receives)",
+    "Balance held for disputes",
+)
+SIGNATURES_HEADER = (
+    "Printed name",
+    "Party",
+    "Role",
+    "Meaning",
+    "Signed (UTC)",
+    "Version signed",
+    "SHA-256 of the version signed",
+    "Valid",
+    "Invalidated (UTC)",
+)
+
+
+def _export(
+    db: Session, view: AllianceView, true_up: TrueUp, table: str, fmt: ExportFormat
+) -> Response:
+    names = service.party_names(view)
+    stem = f"{slug(view.alliance.name, 'alliance')}-true-up-{true_up.year}-q{true_up.quarter}"
+    if table == "lines":
+        rows: list[list[Any]] = [
+            [
+                names.get(ln.party_org_id, ""),
+                ln.work_package,
+                ln.category,
+                ln.description,
+                ln.amount,
+                ln.currency,
+                ln.disputed,
+                ln.dispute_reason,
+                ln.created_at,
+            ]
+            for ln in service.lines_of(db, view, true_up)
+        ]
+        return table_response(fmt, f"{stem}-lines", LINES_HEADER, rows, title="Cost lines")
+    if table == "result":
+        parties = service.result_of(true_up)["parties"]
+        rows = [
+            [
+                names.get(uuid.UUID(parties[p]["org_id"]), ""),
+                PARTY_LABELS[p],
+                *(parties[p][k] for k in RESULT_KEYS),
+            ]
+            for p in service.PARTIES
+        ]
+        return table_response(fmt, f"{stem}-result", RESULT_HEADER, rows, title="Result")
+    shown = signatures.manifestations(
+        service.signatures_of(db, view, true_up), names, service.content_sha256(true_up)
+    )
+    rows = [
+        [
+            m.printed_name,
+            m.party,
+            m.role,
+            m.meaning,
+            m.signed_at,
+            m.object_version,
+            m.content_sha256,
+            m.valid,
+            m.invalidated_at,
+        ]
+        for m in shown
+    ]
+    return table_response(fmt, f"{stem}-signatures", SIGNATURES_HEADER, rows, title="Signatures")
+
+
+RESULT_KEYS = (
+    "budget",
+    "cap",
+    "reported",
+    "disputed",
+    "shareable",
+    "excess",
+    "share",
+    "balance_now",
+    "balance_held",
+)
+
+
+@router.get("/alliances/{alliance_id}/true-ups/{true_up_id}/lines.{fmt}")
+def lines_export(
+    alliance_id: uuid.UUID, true_up_id: uuid.UUID, fmt: ExportFormat, db: DbSession, info: WebUser
+) -> Response:
+    """The true-up's cost lines as CSV or Excel."""
+    view = open_alliance(db, info.principal, alliance_id)
+    return _export(db, view, service.get_true_up(db, view, true_up_id), "lines", fmt)
+
+
+@router.get("/alliances/{alliance_id}/true-ups/{true_up_id}/result.{fmt}")
+def result_export(
+    alliance_id: uuid.UUID, true_up_id: uuid.UUID, fmt: ExportFormat, db: DbSession, info: WebUser
+) -> Response:
+    """The true-up's result per party as CSV or Excel."""
+    view = open_alliance(db, info.principal, alliance_id)
+    return _export(db, view, service.get_true_up(db, view, true_up_id), "result", fmt)
+
+
+@router.get("/alliances/{alliance_id}/true-ups/{true_up_id}/signatures.{fmt}")
+def signatures_export(
+    alliance_id: uuid.UUID, true_up_id: uuid.UUID, fmt: ExportFormat, db: DbSession, info: WebUser
+) -> Response:
+    """The true-up's signatures (valid and invalidated) as CSV or Excel."""
+    view = open_alliance(db, info.principal, alliance_id)
+    return _export(db, view, service.get_true_up(db, view, true_up_id), "signatures", fmt)
+
+
+# --- editing the inputs ---------------------------------------------------------------
+
+
+EDIT_KEYS = TRUEUP_KEYS[3:]
+
+
+def _edit_values(true_up: TrueUp) -> dict[str, str]:
+    inputs = service.inputs_of(true_up)
+    budgets = inputs["budgets"]
+    phase = inputs.get("phase") or ""
+    return {
+        "licensor_budget": budgets["licensor"]["amount"],
+        "licensor_budget_decision": budgets["licensor"]["decision"],
+        "licensee_budget": budgets["licensee"]["amount"],
+        "licensee_budget_decision": budgets["licensee"]["decision"],
+        "licensor_share": "" if phase else inputs["licensor_share"],
+        "phase": phase,
+        "note": true_up.note,
+        "version": str(true_up.version),
+    }
+
+
+def _edit_page(
+    request: Request,
+    view: AllianceView,
+    true_up: TrueUp,
+    values: dict[str, str],
+    errors: FormErrors | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        "trueup_edit.html",
+        {
+            "alliance": view.alliance,
+            "true_up": true_up,
+            "phases": PHASES,
+            "values": values,
+            "errors": errors or FormErrors(),
+            "reload_url": f"{_base(view.alliance_id)}/{true_up.id}/edit",
+        },
+        status_code=errors.status_code if errors else 200,
+        nav="alliances",
+    )
+
+
+@router.get("/alliances/{alliance_id}/true-ups/{true_up_id}/edit", response_class=HTMLResponse)
+def true_up_edit(
+    request: Request, alliance_id: uuid.UUID, true_up_id: uuid.UUID, db: DbSession, info: WebUser
+) -> HTMLResponse:
+    """The form to change budgets, decisions, split or note."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    view.require("finance.write")
+    return _edit_page(request, view, true_up, _edit_values(true_up))
+
+
+@router.post("/alliances/{alliance_id}/true-ups/{true_up_id}/edit", response_class=HTMLResponse)
+def true_up_update(
+    request: Request,
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    db: DbSession,
+    info: WebUser,
+    form: Form,
+) -> Response:
+    """Save the inputs (invalidates signatures)."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    values = {k: field(form, k) for k in (*EDIT_KEYS, "version")}
+    values["note"] = str(form.get("note", ""))
+    try:
+        with attempt(db):
+            data = TrueUpUpdate.model_validate(_trueup_body(values, EDIT_KEYS))
+            service.update_true_up(db, view, true_up_id, data, expected_version=_version(form))
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, TRUEUP_FIELDS, LABELS, thing="true-up")
+        return _edit_page(request, view, true_up, values, errors)
+    return redirect(f"{_base(alliance_id)}/{true_up_id}", "trueup_saved")
+
+
+# --- cost lines -----------------------------------------------------------------------
+
+
+@router.post("/alliances/{alliance_id}/true-ups/{true_up_id}/lines", response_class=HTMLResponse)
+def line_add(
+    request: Request,
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    db: DbSession,
+    info: WebUser,
+    form: Form,
+) -> Response:
+    """Add a cost line of our party."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    values = {f"add-{k}": field(form, k) for k in ("work_package", "category", "description")}
+    values["add-amount"] = field(form, "amount")
+    try:
+        with attempt(db):
+            data = CostLineCreate.model_validate(
+                {
+                    "work_package": values["add-work_package"],
+                    "category": values["add-category"],
+                    "description": values["add-description"],
+                    "amount": _money_text(values["add-amount"]),
+                    "currency": true_up.currency,
+                }
+            )
+            service.add_lines(db, view, true_up_id, [data])
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, ADD_FIELDS, ADD_LABELS, form="add", thing="true-up")
+        return _detail(request, db, view, true_up, values=values, errors=errors)
+    return redirect(f"{_base(alliance_id)}/{true_up_id}", "trueup_line_added", anchor="lines-h")
+
+
+async def upload_form(request: Request, info: WebUser) -> FormData:
+    """A posted form with one file (the CSV/XLSX import), once its anti-forgery token
+    matched the session's."""
+    form = await request.form(max_files=1, max_fields=10)
+    sent = str(form.get("csrf_token", ""))
+    if not hmac.compare_digest(sent, info.web_session.csrf_token):
+        raise CsrfFailed()
+    return form
+
+
+UploadForm = Annotated[FormData, Depends(upload_form)]
+
+
+def _row_messages(exc: ImportRejected) -> list[str]:
+    shown = [
+        f"Row {e.row}, {e.column.replace('_', ' ')}: {e.rule}" if e.row else f"{e.column}: {e.rule}"
+        for e in exc.errors[:MAX_ROW_ERRORS_SHOWN]
+    ]
+    extra = len(exc.errors) - MAX_ROW_ERRORS_SHOWN
+    if extra > 0:
+        shown.append(f"… and {extra} more problems.")
+    return shown
+
+
+@router.post(
+    "/alliances/{alliance_id}/true-ups/{true_up_id}/lines/import", response_class=HTMLResponse
+)
+def lines_import(
+    request: Request,
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    db: DbSession,
+    info: WebUser,
+    form: UploadForm,
+) -> Response:
+    """Import our party's cost lines from a CSV or Excel file: all rows or none."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    upload = form.get("file")
+    errors = FormErrors(form="import")
+    try:
+        view.require("finance.write")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            raise ValidationFailed("file", "choose a CSV or Excel (.xlsx) file")
+        data = upload.file.read(MAX_UPLOAD + 1)
+        if len(data) > MAX_UPLOAD:
+            raise ValidationFailed("file", "must be at most 5 MB")
+        rows = parse_costs(data, filename=upload.filename, currency=true_up.currency)
+        with attempt(db):
+            service.import_lines(db, view, true_up_id, rows)
+    except ImportRejected as exc:
+        errors.general.append(
+            f"The file was not imported: {len(exc.errors)} problem(s). Nothing was added."
+        )
+        return _detail(request, db, view, true_up, errors=errors, row_errors=_row_messages(exc))
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, {"file": "import-file"}, {"import-file": "File"}, form="import")
+        return _detail(request, db, view, true_up, errors=errors)
+    return redirect(f"{_base(alliance_id)}/{true_up_id}", "trueup_lines_imported", "lines-h")
+
+
+def _line_page(
+    request: Request,
+    view: AllianceView,
+    true_up: TrueUp,
+    line: CostLine,
+    values: dict[str, str],
+    errors: FormErrors | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        "trueup_line.html",
+        {
+            "alliance": view.alliance,
+            "true_up": true_up,
+            "line": line,
+            "values": values,
+            "errors": errors or FormErrors(),
+            "reload_url": f"{_base(view.alliance_id)}/{true_up.id}/lines/{line.id}",
+        },
+        status_code=errors.status_code if errors else 200,
+        nav="alliances",
+    )
+
+
+@router.get(
+    "/alliances/{alliance_id}/true-ups/{true_up_id}/lines/{line_id}", response_class=HTMLResponse
+)
+def line_edit(
+    request: Request,
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    line_id: uuid.UUID,
+    db: DbSession,
+    info: WebUser,
+) -> HTMLResponse:
+    """The form to edit one of our party's lines."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    line = service.get_line(db, view, true_up, line_id)
+    view.require("finance.write")
+    if line.party_org_id != view.org_id:
+        raise Forbidden("Only the party that incurred a cost edits its line.")
+    values = {
+        "work_package": line.work_package,
+        "category": line.category,
+        "description": line.description,
+        "amount": str(line.amount),
+        "version": str(line.version),
+    }
+    return _line_page(request, view, true_up, line, values)
+
+
+@router.post(
+    "/alliances/{alliance_id}/true-ups/{true_up_id}/lines/{line_id}", response_class=HTMLResponse
+)
+def line_update(
+    request: Request,
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    line_id: uuid.UUID,
+    db: DbSession,
+    info: WebUser,
+    form: Form,
+) -> Response:
+    """Save one of our party's lines."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    line = service.get_line(db, view, true_up, line_id)
+    keys = ("work_package", "category", "description", "amount", "version")
+    values = {k: field(form, k) for k in keys}
+    try:
+        with attempt(db):
+            data = CostLineUpdate.model_validate(
+                {
+                    "work_package": values["work_package"],
+                    "category": values["category"],
+                    "description": values["description"],
+                    "amount": _money_text(values["amount"]),
+                }
+            )
+            service.update_line(
+                db, view, true_up_id, line_id, data, expected_version=_version(form)
+            )
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, LINE_FIELDS, LABELS, thing="cost line")
+        return _line_page(request, view, true_up, line, values, errors)
+    return redirect(f"{_base(alliance_id)}/{true_up_id}", "trueup_line_saved", "lines-h")
+
+
+@router.post(
+    "/alliances/{alliance_id}/true-ups/{true_up_id}/lines/{line_id}/delete",
+    response_class=HTMLResponse,
+)
+def line_remove(
+    request: Request,
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    line_id: uuid.UUID,
+    db: DbSession,
+    info: WebUser,
+    form: Form,
+) -> Response:
+    """Remove one of our party's lines."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    service.get_line(db, view, true_up, line_id)
+    try:
+        with attempt(db):
+            service.remove_line(db, view, true_up_id, line_id, expected_version=_version(form))
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, {}, {}, form=f"line-{line_id}", thing="cost line")
+        return _detail(request, db, view, true_up, errors=errors)
+    return redirect(f"{_base(alliance_id)}/{true_up_id}", "trueup_line_removed", "lines-h")
+
+
+@router.post(
+    "/alliances/{alliance_id}/true-ups/{true_up_id}/lines/{line_id}/dispute",
+    response_class=HTMLResponse,
+)
+def line_dispute(
+    request: Request,
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    line_id: uuid.UUID,
+    db: DbSession,
+    info: WebUser,
+    form: Form,
+) -> Response:
+    """Dispute the other party's line with a reason, or withdraw the dispute."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    service.get_line(db, view, true_up, line_id)
+    disputed = field(form, "disputed") == "yes"
+    reason_id = f"reason-{line_id}"
+    values = {reason_id: field(form, "reason")}
+    try:
+        with attempt(db):
+            data = DisputeSet(disputed=disputed, reason=values[reason_id])
+            service.dispute_line(
+                db, view, true_up_id, line_id, data, expected_version=_version(form)
+            )
+    except FORM_ERRORS as exc:
+        errors = form_errors(
+            exc,
+            {"reason": reason_id, "disputed": reason_id},
+            {reason_id: "Reason for the dispute"},
+            form=f"line-{line_id}",
+            thing="cost line",
+        )
+        return _detail(request, db, view, true_up, values=values, errors=errors)
+    done = "trueup_disputed" if disputed else "trueup_dispute_withdrawn"
+    return redirect(f"{_base(alliance_id)}/{true_up_id}", done, "lines-h")
+
+
+# --- sign-off -------------------------------------------------------------------------
+
+
+@router.post("/alliances/{alliance_id}/true-ups/{true_up_id}/sign", response_class=HTMLResponse)
+def true_up_sign(
+    request: Request,
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    db: DbSession,
+    info: WebUser,
+    settings: SettingsDep,
+    form: Form,
+) -> Response:
+    """Sign the version shown (password again, printed name, meaning approval)."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    values = {"sign-printed_name": field(form, "printed_name")}
+    try:
+        with attempt(db):
+            data = SignatureCreate.model_validate(
+                {
+                    "version": _version(form) or 0,
+                    "password": str(form.get("password", "")),
+                    "printed_name": values["sign-printed_name"],
+                    "meaning": "approval",
+                    "content_sha256": field(form, "content_sha256") or None,
+                }
+            )
+            service.sign_true_up(db, view, settings, true_up_id, data)
+    except FORM_ERRORS as exc:
+        if isinstance(exc, signatures.SignatureRefused):
+            signatures.record_refusal(db, settings, exc.refusal)
+        errors = form_errors(exc, SIGN_FIELDS, SIGN_LABELS, form="sign", thing="true-up")
+        return _detail(request, db, view, true_up, values=values, errors=errors)
+    done = "trueup_approved" if true_up.status == "approved" else "trueup_signed"
+    return redirect(f"{_base(alliance_id)}/{true_up_id}", done, "signatures-h")
