@@ -66,7 +66,7 @@ def test_two_quarters_converted_submitted_approved_and_invoiced(
     agreement_id = make_agreement(db, world)
     agreed_rate(db, world, 2027, 1, "EUR", "1.10")
     agreed_rate(db, world, 2027, 2, "EUR", "1.20")
-    body = {"agreement_id": str(agreement_id), "year": 2027}
+    body: dict[str, Any] = {"agreement_id": str(agreement_id), "year": 2027}
     q1 = _create(client, world, **body, quarter=1, lines=Q1_LINES, third_party_royalties="10000.00")
     assert q1.status_code == 201, q1.text
     s1 = q1.json()
@@ -106,7 +106,7 @@ def test_two_quarters_converted_submitted_approved_and_invoiced(
     s2 = client.get(_url(world, q2.json()["id"]), headers=world["b_finance"].headers).json()
     s2 = _act(client, world, "b_finance", s2, "submit").json()
     assert D(s2["total"]) == D("27414.66")
-    assert (D(s2["inputs"]["ytd_before"]), D(s2["result"]["ytd_sales"])) == (830000, 1410000)
+    assert (D(s2["inputs"]["ytd_before"]), D(s2["result"]["ytd_sales"])) == (D(830000), D(1410000))
     assert D(s2["result"]["credit_carried"]) == D(37610)
     assert [c["royalty"] for c in s2["result"]["countries"]] == ["5672.00", "2836.00", "18906.66"]
     labels = [step["label"] for step in s2["result"]["steps"]]
@@ -139,7 +139,12 @@ def test_only_the_licensee_drafts_and_only_the_licensors_finance_approves(
     """A cannot draft (403); B cannot approve its own statement (403); A's manager is not
     a finance person (403); a stale If-Match is 412; a decided statement is locked."""
     agreement_id = make_agreement(db, world)
-    body = {"agreement_id": str(agreement_id), "year": 2027, "quarter": 1, "lines": Q1_LINES[:1]}
+    body: dict[str, Any] = {
+        "agreement_id": str(agreement_id),
+        "year": 2027,
+        "quarter": 1,
+        "lines": Q1_LINES[:1],
+    }
     assert _create(client, world, "a_finance", **body).status_code == 403
     assert _create(client, world, "b_contributor", **body).status_code == 403
     created = _create(client, world, "b_manager", **body)
@@ -195,7 +200,12 @@ def test_approve_is_idempotent_and_issues_one_invoice(
 ) -> None:
     """The same Idempotency-Key replays the first answer; no second invoice."""
     agreement_id = make_agreement(db, world)
-    body = {"agreement_id": str(agreement_id), "year": 2027, "quarter": 1, "lines": Q1_LINES[:1]}
+    body: dict[str, Any] = {
+        "agreement_id": str(agreement_id),
+        "year": 2027,
+        "quarter": 1,
+        "lines": Q1_LINES[:1],
+    }
     s = _act(client, world, "b_finance", _create(client, world, **body).json(), "submit").json()
     headers = {
         **world["a_finance"].headers,
@@ -219,7 +229,7 @@ def test_bad_input_names_the_field_and_changes_nothing(
     """Unknown country or currency, a negative figure, a currency without an agreed rate,
     an unknown field, a quarter before its predecessor: 4xx naming the field; nothing kept."""
     agreement_id = make_agreement(db, world)
-    base = {"agreement_id": str(agreement_id), "year": 2027, "quarter": 1}
+    base: dict[str, Any] = {"agreement_id": str(agreement_id), "year": 2027, "quarter": 1}
 
     def problems(response: Any) -> list[str]:
         return [d["field"] for d in response.json()["detail"]]

@@ -27,6 +27,7 @@ from pactum.agreements.terms import parse_terms
 from pactum.core.errors import Conflict, Forbidden, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version, reject_nulls
+from pactum.finance.money import to_cents
 from pactum.invoices import service as invoices
 from pactum.models import Agreement, AgreementVersion, Invoice, PnlStatement
 from pactum.statements import fx_service, pnl_calc
@@ -79,6 +80,13 @@ def stored(item: PnlStatement) -> dict[str, Any]:
 def booking_of(item: PnlStatement) -> str:
     """``licensor`` or ``licensee``: who books the sales."""
     return str(item.inputs.get("booking", "licensee"))
+
+
+def payment_of(item: PnlStatement) -> dict[str, str]:
+    """The balancing payment: ``payer`` and ``payee`` roles (empty when nothing is due)
+    and the ``amount``."""
+    found = item.result.get("payment")
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
 def reproducible(item: PnlStatement) -> bool:
@@ -134,11 +142,11 @@ def _inputs(
         "booking": booking,
         "input_currency": given,
         "fx": fx,
-        "net_sales": dec(Decimal(str(fields["net_sales"]))),
-        "cogs": dec(Decimal(str(fields["cogs"]))),
+        "net_sales": dec(to_cents(Decimal(str(fields["net_sales"])))),
+        "cogs": dec(to_cents(Decimal(str(fields["cogs"])))),
         "expenses": {
-            "licensor": dec(Decimal(str(fields["licensor_expenses"]))),
-            "licensee": dec(Decimal(str(fields["licensee_expenses"]))),
+            "licensor": dec(to_cents(Decimal(str(fields["licensor_expenses"])))),
+            "licensee": dec(to_cents(Decimal(str(fields["licensee_expenses"])))),
         },
         "split": {"licensor": dec(split), "licensee": dec(1 - split)},
         "split_source": source,

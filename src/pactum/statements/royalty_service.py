@@ -34,6 +34,7 @@ from pactum.core.errors import Conflict, Forbidden, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version, reject_nulls
 from pactum.finance.imports import ImportRejected, RowError, parse_sales_lines
+from pactum.finance.money import to_cents
 from pactum.invoices import service as invoices
 from pactum.models import Agreement, Invoice, RoyaltyStatement
 from pactum.statements import fx_service, royalty_calc
@@ -150,12 +151,12 @@ def _user_part(fields: dict[str, Any], currency: str) -> dict[str, Any]:
             {
                 "country": line.country,
                 "product": line.product,
-                "net_sales": dec(line.net_sales),
+                "net_sales": dec(to_cents(line.net_sales)),
                 "currency": line.currency,
             }
             for line in lines
         ],
-        "third_party_royalties": dec(Decimal(str(fields["third_party_royalties"]))),
+        "third_party_royalties": dec(to_cents(Decimal(str(fields["third_party_royalties"])))),
         "third_party_currency": fields.get("third_party_currency") or currency,
         "term_ended": sorted(set(fields["term_ended"])),
         "exclusivity_lost": sorted(set(fields["exclusivity_lost"])),

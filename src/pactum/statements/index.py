@@ -1,0 +1,96 @@
+"""The statements landing page: royalty statements, P&L-share statements and the FX
+table of the alliance, with a link to the cost-sharing true-ups."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView, open_alliance
+from pactum.agreements import service as agreements
+from pactum.http.db import DbSession
+from pactum.models import PnlStatement, RoyaltyStatement
+from pactum.statements import fx_service, pnl_service, royalty_service
+from pactum.statements.page_helpers import money, party_names
+from pactum.statements.quarters import STATUS_LABELS, label
+from pactum.web.forms import page
+from pactum.web.session import WebUser
+
+router = APIRouter()
+
+
+def royalty_rows(db: Session, view: AllianceView) -> list[dict[str, Any]]:
+    """Royalty statements with their agreement, preparer and invoice, for lists."""
+    titles = {a.id: a.title for a in agreements.list_agreements(db, view)}
+    names = party_names(view)
+    rows = []
+    for item in royalty_service.list_statements(db, view):
+        rows.append(_row(db, view, item, titles, names, royalty_service.invoice_of(db, view, item)))
+    return rows
+
+
+def pnl_rows(db: Session, view: AllianceView) -> list[dict[str, Any]]:
+    """P&L-share statements with their agreement, booking party, payment and invoice."""
+    titles = {a.id: a.title for a in agreements.list_agreements(db, view)}
+    names = party_names(view)
+    rows = []
+    for item in pnl_service.list_statements(db, view):
+        row = _row(db, view, item, titles, names, pnl_service.invoice_of(db, view, item))
+        payment = pnl_service.payment_of(item)
+        row["payer"] = payment.get("payer", "")
+        row["payee"] = payment.get("payee", "")
+        row["amount"] = money(payment.get("amount", "0"))
+        rows.append(row)
+    return rows
+
+
+def _row(
+    db: Session,
+    view: AllianceView,
+    item: RoyaltyStatement | PnlStatement,
+    titles: dict[uuid.UUID, str],
+    names: dict[Any, str],
+    invoice: Any,
+) -> dict[str, Any]:
+    return {
+        "item": item,
+        "period": label(item.year, item.quarter),
+        "agreement": titles.get(item.agreement_id, ""),
+        "status": STATUS_LABELS.get(item.status, item.status),
+        "total": money(item.total),
+        "prepared_by": names.get(item.owner_org_id, ""),
+        "invoice": invoice,
+    }
+
+
+@router.get("/alliances/{alliance_id}/statements", response_class=HTMLResponse)
+def statements(
+    request: Request, alliance_id: uuid.UUID, db: DbSession, info: WebUser
+) -> HTMLResponse:
+    """Royalty and P&L-share statements and the FX table."""
+    view = open_alliance(db, info.principal, alliance_id)
+    names = party_names(view)
+    rates = [
+        {
+            "rate": r,
+            "period": label(r.year, r.quarter),
+            "proposer": names.get(r.owner_org_id, ""),
+        }
+        for r in fx_service.list_rates(db, view)
+    ]
+    return page(
+        request,
+        "statements.html",
+        {
+            "alliance": view.alliance,
+            "royalties": royalty_rows(db, view),
+            "pnls": pnl_rows(db, view),
+            "rates": rates,
+            "can_write": view.can("finance.write"),
+        },
+        nav="alliances",
+    )
