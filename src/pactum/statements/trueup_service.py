@@ -23,7 +23,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, get_scoped, scoped
+from pactum.access import AllianceView, get_scoped, not_found, scoped
 from pactum.access.records import audit_record
 from pactum.agreements import service as agreements
 from pactum.agreements.terms import parse_terms
@@ -157,9 +157,20 @@ def list_true_ups(session: Session, view: AllianceView) -> list[TrueUp]:
     return list(session.execute(stmt).scalars())
 
 
-def get_true_up(session: Session, view: AllianceView, true_up_id: uuid.UUID) -> TrueUp:
-    """One true-up, or 404."""
-    return get_scoped(session, view, TrueUp, true_up_id)
+def get_true_up(
+    session: Session, view: AllianceView, true_up_id: uuid.UUID, *, lock: bool = False
+) -> TrueUp:
+    """One true-up, or 404. ``lock`` takes its row lock (PostgreSQL) so that changes and
+    signatures of one true-up happen one after the other: the last signer always sees
+    the other party's signature, and nobody signs a version being replaced."""
+    if not lock:
+        return get_scoped(session, view, TrueUp, true_up_id)
+    found = session.execute(
+        scoped(view, TrueUp).where(TrueUp.id == true_up_id).with_for_update()
+    ).scalar_one_or_none()
+    if found is None:
+        raise not_found(view.principal, "trueup", true_up_id)
+    return found
 
 
 def lines_of(session: Session, view: AllianceView, true_up: TrueUp) -> list[CostLine]:
@@ -424,7 +435,7 @@ def update_true_up(
     expected_version: int | None,
 ) -> TrueUp:
     """Change budgets, their decisions, the split or the note of a draft true-up."""
-    true_up = get_true_up(session, view, true_up_id)
+    true_up = get_true_up(session, view, true_up_id, lock=True)
     view.require("finance.write")
     agreement = agreement_of(session, view, true_up)
     _my_party(agreement, view)
@@ -480,7 +491,7 @@ def _own_line(
     line_id: uuid.UUID,
     expected_version: int | None,
 ) -> tuple[TrueUp, Agreement, CostLine]:
-    true_up = get_true_up(session, view, true_up_id)
+    true_up = get_true_up(session, view, true_up_id, lock=True)
     line = get_line(session, view, true_up, line_id)
     view.require("finance.write")
     agreement = agreement_of(session, view, true_up)
@@ -510,7 +521,7 @@ def add_lines(
     source: str = "entered",
 ) -> tuple[TrueUp, list[CostLine]]:
     """Add cost lines of the caller's party (entered one by one or imported)."""
-    true_up = get_true_up(session, view, true_up_id)
+    true_up = get_true_up(session, view, true_up_id, lock=True)
     view.require("finance.write")
     agreement = agreement_of(session, view, true_up)
     _my_party(agreement, view)
@@ -555,7 +566,7 @@ def import_lines(
 ) -> tuple[TrueUp, list[CostLine]]:
     """Add the rows of an imported file (already checked row by row) as the caller's
     party's cost lines, in the true-up's currency."""
-    true_up = get_true_up(session, view, true_up_id)
+    true_up = get_true_up(session, view, true_up_id, lock=True)
     return add_lines(
         session,
         view,
@@ -637,7 +648,7 @@ def dispute_line(
     expected_version: int | None,
 ) -> tuple[TrueUp, CostLine]:
     """The other party's finance officer disputes a line with a reason, or withdraws it."""
-    true_up = get_true_up(session, view, true_up_id)
+    true_up = get_true_up(session, view, true_up_id, lock=True)
     line = get_line(session, view, true_up, line_id)
     view.require("finance.approve")
     agreement = agreement_of(session, view, true_up)
@@ -684,7 +695,7 @@ def sign_true_up(
     """A finance officer signs the version they reviewed (SIG-1, TEN-5). When both
     parties have valid signatures (SIG-2) the true-up is approved and the balancing
     payment on undisputed costs is invoiced (nothing when it is zero)."""
-    true_up = get_true_up(session, view, true_up_id)
+    true_up = get_true_up(session, view, true_up_id, lock=True)
     view.require("finance.approve")
     agreement = agreement_of(session, view, true_up)
     _my_party(agreement, view)
