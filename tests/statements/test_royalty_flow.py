@@ -276,3 +276,20 @@ def test_a_draft_agreement_or_one_without_royalties_takes_no_statement(
         response = _create(client, world, agreement_id=str(agreement_id), year=2027, quarter=1)
         assert response.status_code == 422
         assert response.json()["detail"][0]["field"] == "agreement_id"
+
+
+def test_create_with_the_same_idempotency_key_makes_one_statement(
+    client: TestClient, db: Session, world: World
+) -> None:
+    """A retried create replays the first answer; a different body with the key is 422."""
+    agreement_id = make_agreement(db, world)
+    body = {"agreement_id": str(agreement_id), "year": 2027, "quarter": 1, "lines": Q1_LINES[:1]}
+    headers = {**world["b_finance"].headers, "Idempotency-Key": "q1-royalties"}
+    first = client.post(_url(world), headers=headers, json=body)
+    second = client.post(_url(world), headers=headers, json=body)
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert second.headers["Idempotent-Replayed"] == "true"
+    assert first.json()["id"] == second.json()["id"]
+    other = client.post(_url(world), headers=headers, json={**body, "quarter": 2})
+    assert other.status_code == 422
+    assert len(client.get(_url(world), headers=world["b_finance"].headers).json()) == 1

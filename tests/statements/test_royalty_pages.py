@@ -187,3 +187,24 @@ def test_typed_lines_without_a_header_and_inline_field_errors(
         "Only the licensee"
         in client.get(f"/alliances/{world.alliance_id}/royalty-statements/new").text
     )
+
+
+def test_a_submitted_statement_offers_no_edit_form(
+    client: TestClient, db: Session, settings: Settings, world: World
+) -> None:
+    """Once submitted, the edit page explains why it cannot be corrected; posting anyway
+    is refused with the rule and changes nothing."""
+    agreement = str(make_agreement(db, world))
+    csrf = sign_in(client, db, settings, world["b_finance"])
+    made = _new(client, world, csrf, agreement, lines="US,HLX-204,1000.00,USD\n")
+    url = made.headers["location"].split("?")[0]
+    client.post(f"{url}/submit", data={"csrf_token": csrf, "version": "1"})
+    edit = client.get(f"{url}/edit")
+    assert "This statement is submitted" in edit.text
+    assert 'name="lines"' not in edit.text
+    posted = client.post(
+        f"{url}/edit", data={"csrf_token": csrf, "version": "2", "lines": "US,HLX-204,1.00,USD"}
+    )
+    assert posted.status_code == 409
+    assert "a submitted statement cannot be changed" in posted.text
+    assert "Royalty due: 50.00 USD" in client.get(url).text

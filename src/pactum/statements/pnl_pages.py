@@ -110,7 +110,12 @@ def _form_page(
             "agreements": [(str(a.id), f"{a.title} ({a.currency})") for a in found],
             "values": values or {},
             "errors": errors or FormErrors(),
-            "can_write": view.can("finance.write") and bool(found),
+            "can_write": view.can("finance.write")
+            and (
+                bool(found)
+                if item is None
+                else item.status in EDITABLE and item.owner_org_id == view.org_id
+            ),
         },
         status_code=errors.status_code if errors else 200,
         nav="alliances",

@@ -165,7 +165,11 @@ def _form_page(
             "errors": errors or FormErrors(),
             "row_errors": row_errors or [],
             "can_write": view.can("finance.write")
-            and any(role_of(a, view.org_id) == "licensee" for a in found),
+            and any(
+                role_of(a, view.org_id) == "licensee"
+                and (item is None or (a.id == item.agreement_id and item.status in EDITABLE))
+                for a in found
+            ),
         },
         status_code=errors.status_code if errors else 200,
         nav="alliances",
