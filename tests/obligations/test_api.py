@@ -94,8 +94,14 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ({"kind": "payment", "amount": "1.005", "currency": "USD"}, "amount", "decimal places"),
     ({"kind": "payment", "amount": "5", "currency": "XYZ"}, "currency", "ISO 4217"),
     ({"remind_days": 400}, "remind_days", "less than or equal to 365"),
-    ({"rule": {"type": "fixed"}}, "rule.fixed.date", "Field required"),
-    ({"rule": {"type": "weekly"}}, "rule", "tag"),
+    ({"rule": {"type": "fixed"}}, "rule.date", "is required for a fixed rule"),
+    (
+        {"rule": {"type": "fixed", "date": "2027-06-01", "period": "month"}},
+        "rule.period",
+        "does not belong to a fixed rule",
+    ),
+    ({"rule": {"type": "weekly"}}, "rule.type", "Input should be"),
+    ({"rule": {"type": "after_event", "days": 3}}, "rule.event", "is required for an after-event"),
     (
         {
             "rule": {
@@ -111,7 +117,7 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
     ),
     (
         {"rule": {"type": "recurring", "period": "week", "days_after": 1, "start": "2027-06-01"}},
-        "rule.recurring.period",
+        "rule.period",
         "Input should be",
     ),
     (
@@ -126,7 +132,7 @@ BAD: list[tuple[dict[str, Any], str, str]] = [
         "rule.event_date",
         "must not be in the future",
     ),
-    ({"rule": {"type": "fixed", "date": "1066-10-14"}}, "rule.fixed.date", "must be between"),
+    ({"rule": {"type": "fixed", "date": "1066-10-14"}}, "rule.date", "must be between"),
     (
         {"agreement_id": "00000000-0000-4000-8000-000000000000"},
         "agreement_id",

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, StringConstraints
 
+from pactum.core.errors import ValidationFailed
 from pactum.core.schemas import Amount, Currency, Input, LongText, Output
 from pactum.obligations import rules
 
@@ -33,42 +34,62 @@ def _in_range(value: dt.date) -> dt.date:
 Day = Annotated[dt.date, AfterValidator(_in_range)]
 
 
-class FixedRule(Input):
-    """Due on one date."""
+class RuleIn(Input):
+    """A due-date rule; fill in the fields of its ``type`` only.
 
-    type: Literal["fixed"]
-    date: Day
+    - ``fixed``: ``date``.
+    - ``after_event``: ``event``, ``days`` and, once it happened, ``event_date``.
+    - ``recurring``: ``period``, ``days_after``, ``start`` and optionally ``end``.
+    """
+
+    type: Literal["fixed", "after_event", "recurring"]
+    date: Day | None = Field(default=None, description="fixed: the due date")
+    event: Title | None = Field(
+        default=None, description="after_event: what starts the clock, e.g. “First sale”"
+    )
+    days: Days | None = Field(default=None, description="after_event: days after the event")
+    event_date: Day | None = Field(
+        default=None, description="after_event: when it happened (empty until then)"
+    )
+    period: Literal["month", "quarter", "year"] | None = Field(
+        default=None, description="recurring: calendar period"
+    )
+    days_after: Days | None = Field(
+        default=None, description="recurring: days after each period end"
+    )
+    start: Day | None = Field(
+        default=None, description="recurring: periods overlapping this date count"
+    )
+    end: Day | None = Field(default=None, description="recurring: last date (empty: no end)")
 
 
-class AfterEventRule(Input):
-    """Due ``days`` after an event; no due date until ``event_date`` is recorded."""
-
-    type: Literal["after_event"]
-    event: Title = Field(description="what starts the clock, e.g. “First commercial sale”")
-    days: Days
-    event_date: Day | None = None
-
-
-class RecurringRule(Input):
-    """Due ``days_after`` the end of each calendar period overlapping ``start``..``end``."""
-
-    type: Literal["recurring"]
-    period: Literal["month", "quarter", "year"]
-    days_after: Days
-    start: Day
-    end: Day | None = None
+RULE_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # type -> (required fields, optional fields)
+    "fixed": (("date",), ()),
+    "after_event": (("event", "days"), ("event_date",)),
+    "recurring": (("period", "days_after", "start"), ("end",)),
+}
+TYPE_NAMES = {"fixed": "a fixed", "after_event": "an after-event", "recurring": "a recurring"}
 
 
-RuleIn = Annotated[FixedRule | AfterEventRule | RecurringRule, Field(discriminator="type")]
-
-
-def to_rule(data: FixedRule | AfterEventRule | RecurringRule) -> rules.Rule:
-    """The pure rule of a validated request rule."""
-    if isinstance(data, FixedRule):
-        return rules.Fixed(data.date)
-    if isinstance(data, AfterEventRule):
-        return rules.AfterEvent(data.event, data.days, data.event_date)
-    return rules.Recurring(data.period, data.days_after, data.start, data.end)
+def to_rule(data: RuleIn) -> rules.Rule:
+    """The pure rule of a request's rule; ``rule.<field>`` errors for missing fields and for
+    fields that belong to another type."""
+    required, optional = RULE_FIELDS[data.type]
+    given = data.model_dump(exclude_none=True, exclude={"type"})
+    for name in required:
+        if name not in given:
+            raise ValidationFailed(f"rule.{name}", f"is required for {TYPE_NAMES[data.type]} rule")
+    for name in given:
+        if name not in required and name not in optional:
+            raise ValidationFailed(
+                f"rule.{name}", f"does not belong to {TYPE_NAMES[data.type]} rule"
+            )
+    if data.type == "fixed":
+        return rules.Fixed(given["date"])
+    if data.type == "after_event":
+        return rules.AfterEvent(given["event"], given["days"], data.event_date)
+    return rules.Recurring(given["period"], given["days_after"], given["start"], data.end)
 
 
 class ObligationCreate(Input):

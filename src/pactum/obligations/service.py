@@ -88,28 +88,37 @@ def standing(obligation: Obligation, on: date | None = None) -> Standing:
     return Standing(rules.state(due, obligation.done, on, obligation.remind_days), due)
 
 
-def occurrences(obligation: Obligation, on: date | None = None) -> list[rules.Occurrence]:
+@dataclass(frozen=True)
+class DueDate:
+    """One due date of an obligation and its state today (``completed``/``waived`` for the
+    open dates of a closed obligation)."""
+
+    due: date
+    state: str
+
+
+def occurrences(obligation: Obligation, on: date | None = None) -> list[DueDate]:
     """The due dates up to a year ahead with their states (the latest ones if many)."""
     on = on or today()
+    rule = rule_of(obligation)
     found = rules.occurrences(
-        rule_of(obligation),
-        obligation.done,
-        on,
-        obligation.remind_days,
-        rules.EARLIEST,
-        on + HORIZON,
+        rule, obligation.done, on, obligation.remind_days, rules.EARLIEST, on + HORIZON
     )
     if not found:
         # A one-off due date more than a year ahead is still shown.
         found = rules.occurrences(
-            rule_of(obligation),
+            rule,
             obligation.done,
             on,
             obligation.remind_days,
             rules.EARLIEST,
             rules.LATEST + timedelta(days=rules.MAX_DAYS),
         )[:1]
-    return found[-SHOWN_OCCURRENCES:]
+    closed = obligation.status != "active"
+    return [
+        DueDate(o.due, obligation.status if closed and o.state != "done" else o.state)
+        for o in found[-SHOWN_OCCURRENCES:]
+    ]
 
 
 # --- reading -------------------------------------------------------------------------------
