@@ -207,6 +207,7 @@ def main() -> None:
     for name, path in (
         ("finance page (HTML)", "/alliances/{id}/finance"),
         ("statements page (HTML)", "/alliances/{id}/statements"),
+        ("true-ups page (HTML)", "/alliances/{id}/true-ups"),
         ("GET ledger (API)", "/api/v1/alliances/{id}/ledger"),
         ("GET invoices (API)", "/api/v1/alliances/{id}/invoices"),
     ):
