@@ -268,3 +268,24 @@ def test_due_within_zero_days_means_on_the_day(
         assert send_reminders(factory, Mailer(settings), base_url="x").due == 0
     with frozen(due):
         assert send_reminders(factory, Mailer(settings), base_url="x").notified == 1
+
+
+def test_an_event_recorded_late_is_still_reminded(
+    db: Session, factory: sessionmaker[Session], settings: Settings, world: World
+) -> None:
+    """The due date of an event recorded after it fell due was unknown before: it gets an
+    overdue reminder, unlike the backlog of a recurring rule."""
+    with frozen(CREATED):
+        obligation = make(
+            db,
+            world,
+            kind="notice",
+            rule={"type": "after_event", "event": "First sale", "days": 10},
+        )
+    obligation.rule = {**obligation.rule, "event_date": "2027-04-01"}
+    db.commit()
+    with frozen(date(2027, 5, 2)):
+        report = send_reminders(factory, Mailer(settings), base_url="x")
+    # 1 April + 10 days = 11 April, before the obligation was recorded on 1 May.
+    assert report.notified == 1
+    assert [(r.kind, r.due_date) for r in _sent(db)] == [("overdue", date(2027, 4, 11))]

@@ -16,7 +16,8 @@ finds the row and sends nothing again. The e-mail goes out after that commit; wh
 fails the row keeps ``emailed = False`` and a later tick tries again (never two at once:
 a retry first moves ``sent_at`` forward with a compare-and-set, a lease of
 :data:`RETRY_AFTER`). Due dates that were already past when the obligation was recorded
-are listed as overdue in the app but not reminded about.
+are listed as overdue in the app but not reminded about (except the due date of an event
+recorded late: it was not known before).
 """
 
 from __future__ import annotations
@@ -200,7 +201,11 @@ def due_reminders(session: Session, today: date) -> list[Reminder]:
     found: list[Reminder] = []
     for obligation in obligations:
         rule = rules.parse_rule(obligation.rule)
-        start = obligation.created_at.date()
+        # Past due dates of a backlog recorded late are not reminded about; an event's due
+        # date (one, and unknown until the event is recorded) always is.
+        start = (
+            rules.EARLIEST if isinstance(rule, rules.AfterEvent) else obligation.created_at.date()
+        )
         until = today + timedelta(days=obligation.remind_days)
         due_dates = rules.open_until(rule, obligation.done, until, start=start)
         if not due_dates:
