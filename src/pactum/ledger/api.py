@@ -64,7 +64,9 @@ def ledger(alliance_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> LedgerRea
     view = open_alliance(db, me, alliance_id)
     today = utcnow().date()
     found = service.load(db, view, today=today)
-    overdue, quarters = service.schedule(found, alliance_id, today=today)
+    until = service.quarters_from(today)[-1].end
+    extra = service.obligation_items(db, view, today=today, until=until)
+    overdue, quarters = service.schedule(found, alliance_id, today=today, extra=extra)
     rows = [ScheduleRead(quarter="overdue", **_item(i)) for i in overdue]
     for quarter in quarters:
         rows.extend(ScheduleRead(quarter=quarter.label, **_item(i)) for i in quarter.items)

@@ -55,8 +55,9 @@ LABELS = {
 
 
 def extra_items(db: Session, view: AllianceView, today: date) -> list[service.ScheduleItem]:
-    """Scheduled items from other domains (obligations) for the schedule and timeline."""
-    return []
+    """Obligations' due dates up to the end of the fourth quarter shown."""
+    until = service.quarters_from(today)[-1].end
+    return service.obligation_items(db, view, today=today, until=until)
 
 
 def _charts(

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from pactum.access import AllianceView
 from pactum.invoices import service as invoices
 from pactum.models import Invoice, Payment
+from pactum.obligations import rules
+from pactum.obligations import service as obligations
 
 ZERO = Decimal(0)
 
@@ -192,3 +194,32 @@ def cumulative_payments(ledger: Ledger) -> tuple[list[date], dict[str, list[Deci
             values.append(running)
         series[name] = values
     return days, series
+
+
+def obligation_items(
+    session: Session, view: AllianceView, *, today: date, until: date
+) -> list[ScheduleItem]:
+    """Open due dates of the active obligations the caller may see, from a year back to
+    ``until`` (overdue ones included), for the schedule and the timeline."""
+    names = party_names(view)
+    items: list[ScheduleItem] = []
+    for found in obligations.list_obligations(session, view):
+        if found.status != "active":
+            continue
+        rule = obligations.rule_of(found)
+        for due in rules.open_until(rule, found.done, until, start=today - timedelta(days=365)):
+            private = " (private to your party)" if found.visibility == "private" else ""
+            items.append(
+                ScheduleItem(
+                    due_on=due,
+                    kind="obligation",
+                    description=f"{found.title}{private}",
+                    payer=names.get(found.responsible_org_id, "?"),
+                    payee="",
+                    amount=found.amount,
+                    currency=found.currency or "",
+                    state=rules.state(due, found.done, today, found.remind_days),
+                    link=f"/alliances/{view.alliance_id}/obligations/{found.id}",
+                )
+            )
+    return items
