@@ -79,14 +79,11 @@ def _charts(
     upcoming = [
         (i.due_on, i.description, i.state)
         for i in items
-        if i.due_on <= horizon and i.state != "paid"
+        if today <= i.due_on <= horizon and i.state != "paid"
     ]
     if upcoming:
         charts["timeline"] = svg.timeline(
-            "Upcoming payments and obligations over the next twelve months",
-            min(today, min(d for d, _, _ in upcoming)),
-            horizon,
-            upcoming,
+            "Upcoming payments and obligations (the next 12 by date)", today, horizon, upcoming
         )
     return charts
 

@@ -20,7 +20,7 @@ from pactum.auth.service import active_memberships, principal_for
 from pactum.models import Organisation, User
 from pactum.objectives import service as objectives
 from pactum.objectives.schemas import ObjectiveCreate
-from pactum.ops.demo_finance import load_finance
+from pactum.ops.demo_finance import load_finance, load_statements
 from pactum.orgs import service as orgs
 from pactum.orgs.schemas import OrgCreate, PersonCreate
 
@@ -312,17 +312,14 @@ def load(session: Session) -> bool:
             "owner_user_id": users[managers[org]].id,
         }
         objectives.create_objective(session, view, ObjectiveCreate.model_validate(data))
-    load_finance(
-        session,
-        principal,
-        alliance.id,
-        {"helix": org_ids[HELIX], "meridian": org_ids[MERIDIAN]},
-        {
-            "helix_manager": helix_manager,
-            "helix_finance": "priya.nair@helixbio.example",
-            "meridian_finance": "marc.dubois@meridianpharma.example",
-        },
-    )
+    finance_orgs = {"helix": org_ids[HELIX], "meridian": org_ids[MERIDIAN]}
+    finance_people = {
+        "helix_manager": helix_manager,
+        "helix_finance": "priya.nair@helixbio.example",
+        "meridian_finance": "marc.dubois@meridianpharma.example",
+    }
+    load_finance(session, principal, alliance.id, finance_orgs, finance_people)
+    load_statements(session, principal, alliance.id, finance_orgs, finance_people)
     return True
 
 

@@ -1,5 +1,6 @@
 """Demo data for agreements and money: the HLX-204 licence with an amendment, milestone
-claims in each state, invoices and payments. Everything goes through the services."""
+claims in each state, invoices and payments, FX rates, royalty statements, a true-up, a
+P&L statement and obligations. Everything goes through the services."""
 
 from __future__ import annotations
 
@@ -21,6 +22,16 @@ from pactum.invoices import service as invoices
 from pactum.invoices.schemas import PaymentCreate
 from pactum.milestones import service as milestones
 from pactum.milestones.schemas import ClaimCreate, DisputeCreate
+from pactum.obligations import service as obligations
+from pactum.obligations.schemas import DoneCreate, ObligationCreate
+from pactum.statements import fx_service as fx
+from pactum.statements import pnl_service as pnl
+from pactum.statements import royalty_service as royalties
+from pactum.statements import trueup_service as trueups
+from pactum.statements.fx_schemas import FxRateCreate
+from pactum.statements.pnl_schemas import PnlCreate
+from pactum.statements.royalty_schemas import RoyaltyCreate, SalesLineIn
+from pactum.statements.trueup_schemas import CostLineCreate, DisputeSet, TrueUpCreate
 
 TEMPLATE = Path(__file__).parents[1] / "scenarios" / "template_deal.yaml"
 
@@ -151,3 +162,198 @@ def load_finance(
         ),
         expected_version=None,
     )
+
+
+def load_statements(
+    session: Session,
+    principal: Callable[[str], Principal],
+    alliance_id: uuid.UUID,
+    orgs: dict[str, uuid.UUID],
+    people: dict[str, str],
+) -> None:
+    """FX rates, royalty statements (one approved and invoiced, one submitted), a true-up
+    with a disputed line awaiting signatures, a P&L statement, and obligations."""
+
+    def view(key: str) -> Any:
+        return open_alliance(session, principal(people[key]), alliance_id)
+
+    agreement = agreements.list_agreements(session, view("helix_manager"))[0]
+    for quarter, rate in ((1, "1.0790"), (2, "1.0830"), (3, "1.0915")):
+        proposed = fx.propose(
+            session,
+            view("meridian_finance"),
+            FxRateCreate(
+                year=2026, quarter=quarter, currency="EUR", target="USD", rate=Decimal(rate)
+            ),
+        )
+        fx.agree(session, view("helix_finance"), proposed.id, expected_version=None)
+    lines = [
+        SalesLineIn(
+            country="US", product="HLX-204 200 mg", net_sales=Decimal("18250000.00"), currency="USD"
+        ),
+        SalesLineIn(
+            country="DE", product="HLX-204 200 mg", net_sales=Decimal("3100000.00"), currency="EUR"
+        ),
+        SalesLineIn(
+            country="FR", product="HLX-204 200 mg", net_sales=Decimal("2240000.00"), currency="EUR"
+        ),
+        SalesLineIn(
+            country="JP", product="HLX-204 200 mg", net_sales=Decimal("1900000.00"), currency="USD"
+        ),
+    ]
+    for quarter in (1, 2, 3):
+        statement = royalties.create(
+            session,
+            view("meridian_finance"),
+            RoyaltyCreate(
+                agreement_id=agreement.id,
+                year=2026,
+                quarter=quarter,
+                lines=lines,
+                third_party_royalties=Decimal("420000.00"),
+                third_party_currency="USD",
+            ),
+        )
+        royalties.submit(session, view("meridian_finance"), statement.id, expected_version=None)
+        if quarter < 3:
+            royalties.approve(session, view("helix_finance"), statement.id, expected_version=None)
+    true_up = trueups.create_true_up(
+        session,
+        view("helix_finance"),
+        TrueUpCreate(
+            agreement_id=agreement.id,
+            year=2026,
+            quarter=3,
+            licensor_budget=Decimal("6000000.00"),
+            licensor_budget_decision="JSC decision 2026-07 (budget 2026 H2)",
+            licensee_budget=Decimal("9000000.00"),
+            licensee_budget_decision="JSC decision 2026-07 (budget 2026 H2)",
+            licensor_share=Decimal("0.5"),
+        ),
+    )
+    _, helix_lines = trueups.add_lines(
+        session,
+        view("helix_finance"),
+        true_up.id,
+        [
+            CostLineCreate(
+                work_package="WP2 Phase 2 trial",
+                category="CRO",
+                description="PPD invoices Jul-Sep",
+                amount=Decimal("5200000.00"),
+                currency="USD",
+            ),
+            CostLineCreate(
+                work_package="WP3 CMC",
+                category="Drug substance",
+                description="Lot 7 and 8",
+                amount=Decimal("1450000.00"),
+                currency="USD",
+            ),
+        ],
+    )
+    trueups.add_lines(
+        session,
+        view("meridian_finance"),
+        true_up.id,
+        [
+            CostLineCreate(
+                work_package="WP4 Phase 3 start-up",
+                category="Sites",
+                description="Site activation, 42 sites",
+                amount=Decimal("7300000.00"),
+                currency="USD",
+            ),
+            CostLineCreate(
+                work_package="WP5 Regulatory",
+                category="FTE",
+                description="8.5 FTE at the agreed rate",
+                amount=Decimal("950000.00"),
+                currency="USD",
+            ),
+        ],
+    )
+    trueups.dispute_line(
+        session,
+        view("meridian_finance"),
+        true_up.id,
+        helix_lines[1].id,
+        DisputeSet(disputed=True, reason="Lot 8 was for the Helix-only indication (schedule 2)"),
+        expected_version=None,
+    )
+    pnl.create(
+        session,
+        view("meridian_finance"),
+        PnlCreate(
+            agreement_id=agreement.id,
+            year=2026,
+            quarter=3,
+            net_sales=Decimal("25490000.00"),
+            cogs=Decimal("2040000.00"),
+            licensor_expenses=Decimal("1800000.00"),
+            licensee_expenses=Decimal("6100000.00"),
+        ),
+    )
+    start = date(2026, 1, 1)
+    for who, data in (
+        (
+            "meridian_finance",
+            {
+                "title": "Quarterly royalty report and payment",
+                "kind": "payment",
+                "agreement_id": agreement.id,
+                "responsible_org_id": orgs["meridian"],
+                "amount": Decimal("1500000.00"),
+                "currency": "USD",
+                "rule": {
+                    "type": "recurring",
+                    "period": "quarter",
+                    "days_after": 45,
+                    "start": start,
+                },
+            },
+        ),
+        (
+            "helix_manager",
+            {
+                "title": "JSC meeting (quarterly)",
+                "kind": "committee",
+                "responsible_org_id": orgs["helix"],
+                "rule": {
+                    "type": "recurring",
+                    "period": "quarter",
+                    "days_after": 20,
+                    "start": start,
+                },
+            },
+        ),
+        (
+            "helix_manager",
+            {
+                "title": "Annual development plan and budget",
+                "kind": "report",
+                "agreement_id": agreement.id,
+                "responsible_org_id": orgs["helix"],
+                "rule": {"type": "fixed", "date": date(2026, 12, 15)},
+            },
+        ),
+        (
+            "helix_manager",
+            {
+                "title": "Internal: board approval before the 2027 budget vote",
+                "kind": "other",
+                "responsible_org_id": orgs["helix"],
+                "rule": {"type": "fixed", "date": date(2026, 12, 8)},
+                "visibility": "private",
+            },
+        ),
+    ):
+        made = obligations.create_obligation(
+            session, view(who), ObligationCreate.model_validate(data)
+        )
+        # The recurring ones were kept until last quarter; the latest one is still open.
+        past = [d.due for d in obligations.occurrences(made) if d.due < utcnow().date()]
+        for due in past[:-1]:
+            obligations.mark_done(
+                session, view(who), made.id, DoneCreate(due_date=due), expected_version=None
+            )

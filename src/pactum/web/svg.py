@@ -118,32 +118,37 @@ def tornado(title: str, bars: Sequence[tuple[str, float, float]], base: float) -
 
 
 def timeline(title: str, start: date, end: date, items: Sequence[tuple[date, str, str]]) -> Markup:
-    """Dated events on a horizontal time axis: (date, label, state) with state ``overdue``,
-    ``due`` or anything else; labels alternate above and below the axis."""
+    """Dated items on a time axis, one row each (the first 12 by date): (date, label,
+    state) with state ``overdue``, ``due_soon``/``due`` or anything else."""
+    shown = sorted(items)[:12]
     span = max((end - start).days, 1)
-    axis = HEIGHT / 2
-    colours = {"overdue": "#b42318", "due": "#8a5a00"}
+    left, row = 230, 18
+    height = 40 + row * max(len(shown), 1)
+    colours = {"overdue": "#b42318", "due": "#8a5a00", "due_soon": "#8a5a00"}
 
     def x(day: date) -> float:
-        return PAD + (day - start).days / span * (WIDTH - 2 * PAD)
+        return left + (min(max(day, start), end) - start).days / span * (WIDTH - left - 16)
 
     body = [
-        f'<line x1="{PAD}" y1="{axis}" x2="{WIDTH - PAD}" y2="{axis}" stroke="#888"/>',
-        f'<text x="{PAD}" y="{axis + 16}" font-size="11">{start.isoformat()}</text>',
-        f'<text x="{WIDTH - PAD}" y="{axis + 16}" font-size="11" text-anchor="end">'
+        f'<line x1="{left}" y1="{height - 24}" x2="{WIDTH - 16}" y2="{height - 24}" '
+        'stroke="#888"/>',
+        f'<text x="{left}" y="{height - 8}" font-size="11">{start.isoformat()}</text>',
+        f'<text x="{WIDTH - 16}" y="{height - 8}" font-size="11" text-anchor="end">'
         f"{end.isoformat()}</text>",
     ]
-    for i, (day, label, state) in enumerate(sorted(items)[:24]):
-        px = x(min(max(day, start), end))
-        up = i % 2 == 0
-        ty = axis - 30 - (i % 4) * 14 if up else axis + 34 + (i % 4) * 14
+    for i, (day, label, state) in enumerate(shown):
+        y = 16 + i * row
         colour = colours.get(state, "#0f6e75")
         body.append(
-            f'<circle cx="{px:.1f}" cy="{axis}" r="5" fill="{colour}"/>'
-            f'<line x1="{px:.1f}" y1="{axis}" x2="{px:.1f}" y2="{ty + (4 if up else -10):.1f}" '
-            f'stroke="{colour}" stroke-width="1"/>'
-            f'<text x="{px:.1f}" y="{ty:.1f}" font-size="10" text-anchor="middle">'
-            f"{escape(day.strftime('%d %b'))}: {escape(label[:28])}</text>"
+            f'<text x="4" y="{y + 4}" font-size="11">{escape(label[:36])}</text>'
+            f'<line x1="{left}" y1="{y}" x2="{x(day):.1f}" y2="{y}" stroke="#e3e8ec"/>'
+            f'<circle cx="{x(day):.1f}" cy="{y}" r="5" fill="{colour}"/>'
+            f'<text x="{x(day) + 8:.1f}" y="{y + 4}" font-size="10">'
+            f"{escape(day.strftime('%d %b %Y'))}</text>"
         )
-    described = "; ".join(f"{d.isoformat()} {label} ({s})" for d, label, s in sorted(items))
-    return _frame(title, "".join(body), described or "Nothing scheduled.")
+    described = "; ".join(f"{d.isoformat()} {label} ({s})" for d, label, s in shown)
+    return Markup(  # noqa: S704  (every interpolated text is escaped here)
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f"<desc>{escape(described or 'Nothing scheduled.')}</desc>{''.join(body)}</svg>"
+    )
