@@ -37,10 +37,10 @@ typecheck: install
 
 # Everything CI runs: install, lint, types, import contracts, tests on SQLite (+ PostgreSQL).
 test: install browser-deps lint typecheck
-	@PACTUM_TEST_DATABASE_URL= $(BIN)/pytest tests
+	@PACTUM_TEST_DATABASE_URL= $(BIN)/pytest -n 2 tests
 	@if [ -n "$$PACTUM_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
-		$(BIN)/pytest tests; \
+		$(BIN)/pytest -n 2 tests; \
 	fi
 
 # Performance benchmarks (figures printed; see README).

@@ -45,5 +45,8 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-DbSession = Annotated[Session, Depends(get_db)]
+# scope="function": commit (or roll back) before the response is sent, so a client that
+# follows a redirect, or retries after a success, always reads what was committed; a
+# failed commit becomes an error answer instead of a success that did not happen.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
