@@ -175,6 +175,7 @@ def test_idempotency_key_replays_and_refuses_a_different_body(
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
     assert second.headers["Idempotent-Replayed"] == "true"
+    assert second.headers["ETag"] == first.headers["ETag"]
     listed = client.get(api(world, "/milestones"), headers=_h(world, "a_finance")).json()
     assert [c["milestone"] for c in listed].count("Successful completion of Phase 2") == 1
     other = client.post(api(world, "/milestones"), json={**body, "amount": "1"}, headers=headers)

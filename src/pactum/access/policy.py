@@ -256,13 +256,22 @@ def get_scoped(
     model: type[M],
     record_id: uuid.UUID,
     *options: ORMOption,
+    lock: bool = False,
 ) -> M:
-    """One visible record by id (with loader ``options``), or 404 as for a missing id."""
-    found = session.execute(
+    """One visible record by id (with loader ``options``), or 404 as for a missing id.
+
+    ``lock`` takes the row lock (``SELECT ... FOR UPDATE`` on PostgreSQL; SQLite
+    transactions are already serialised) and re-reads the row, so a version check made
+    after it cannot be overtaken by a concurrent writer (DATA-1).
+    """
+    stmt = (
         scoped(view, model)
         .where(model.id == record_id)  # type: ignore[attr-defined]
         .options(*options)
-    ).scalar_one_or_none()
+    )
+    if lock:
+        stmt = stmt.with_for_update(of=model).execution_options(populate_existing=True)
+    found = session.execute(stmt).scalar_one_or_none()
     if found is None:
         raise not_found(view.principal, model.__name__.lower(), record_id)
     return found

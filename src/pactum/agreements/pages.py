@@ -248,7 +248,8 @@ def _detail(
             "next_statuses": sorted(service.STATUS_FLOW[agreement.status]),
             "can_write": view.can("agreements.write"),
             "can_value": view.can("scenarios.write"),
-            "values": values or {"terms": yaml.safe_dump(shown.terms, sort_keys=False)},
+            # An amendment starts from the latest version (which may be in force later).
+            "values": values or {"terms": yaml.safe_dump(versions[-1].terms, sort_keys=False)},
             "errors": errors or FormErrors(),
         },
         status_code=errors.status_code if errors else 200,

@@ -43,9 +43,11 @@ def list_agreements(session: Session, view: AllianceView) -> list[Agreement]:
     return list(session.execute(stmt).scalars())
 
 
-def get_agreement(session: Session, view: AllianceView, agreement_id: uuid.UUID) -> Agreement:
+def get_agreement(
+    session: Session, view: AllianceView, agreement_id: uuid.UUID, *, lock: bool = False
+) -> Agreement:
     """One agreement, or 404."""
-    return get_scoped(session, view, Agreement, agreement_id)
+    return get_scoped(session, view, Agreement, agreement_id, lock=lock)
 
 
 def versions(
@@ -160,7 +162,7 @@ def update_agreement(
     expected_version: int | None,
 ) -> Agreement:
     """Edit title, status (draft → in force → expired/terminated) or expiry date."""
-    agreement = get_agreement(session, view, agreement_id)
+    agreement = get_agreement(session, view, agreement_id, lock=True)
     view.require("agreements.write")
     check_version(expected_version, agreement.version)
     changes = data.model_dump(exclude_unset=True)
@@ -193,7 +195,7 @@ def amend(
 ) -> AgreementVersion:
     """Add an amendment: a new version in force from its effective date (never before the
     latest version's), carrying over whatever it does not change."""
-    agreement = get_agreement(session, view, agreement_id)
+    agreement = get_agreement(session, view, agreement_id, lock=True)
     view.require("agreements.write")
     check_version(expected_version, agreement.version)
     if agreement.status in {"expired", "terminated"}:

@@ -28,7 +28,7 @@ def qr_svg(uri: str) -> str:
 def matching_step(secret: str, code: str, *, now: float | None = None) -> int | None:
     """Return the time step a 6-digit code matches (±1 step of drift), or ``None``."""
     code = code.strip().replace(" ", "")
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and code.isdecimal()):
         return None
     totp = pyotp.TOTP(secret)
     moment = time.time() if now is None else now

@@ -14,6 +14,8 @@ from openpyxl import load_workbook
 from pactum.finance.royalty import SalesLine
 
 COLUMNS = ("country", "product", "net_sales", "currency")
+MAX_PRODUCT = 200
+MAX_AMOUNT = Decimal("9999999999999.99")
 MAX_ROWS = 100_000
 
 
@@ -124,6 +126,9 @@ def _parse(
     lines: list[ImportedLine] = []
     for number, row in enumerate(rows[1:], start=2):
         cells = [cell.strip() for cell in row] + [""] * (len(COLUMNS) - len(row))
+        if any("\x00" in cell for cell in cells):
+            errors.append(RowError(number, "row", "must not contain NUL characters"))
+            continue
         if len(row) > len(COLUMNS):
             errors.append(RowError(number, "row", f"has {len(row)} columns; expected 4"))
             continue
@@ -132,6 +137,8 @@ def _parse(
             errors.append(RowError(number, "country", f"{country!r} is not an ISO 3166 code"))
         if not product:
             errors.append(RowError(number, "product", "is required"))
+        elif len(product) > MAX_PRODUCT:
+            errors.append(RowError(number, "product", f"must be at most {MAX_PRODUCT} characters"))
         if pycountry.currencies.get(alpha_3=money.upper()) is None:
             errors.append(RowError(number, "currency", f"{money!r} is not an ISO 4217 code"))
         elif (problem := check_currency(money.upper())) is not None:
@@ -145,6 +152,8 @@ def _parse(
             continue
         if value < 0:
             errors.append(RowError(number, "net_sales", f"must not be negative, got {value}"))
+        elif value > MAX_AMOUNT:
+            errors.append(RowError(number, "net_sales", f"must be at most {MAX_AMOUNT}"))
         elif value != value.quantize(Decimal("0.01")):
             errors.append(RowError(number, "net_sales", "must have at most two decimals"))
         else:
@@ -195,6 +204,9 @@ def parse_costs(data: bytes, *, filename: str, currency: str) -> list[CostRow]:
             errors.append(RowError(number, "row", f"has {len(row)} columns; expected 5"))
             continue
         cells = [cell.strip() for cell in row] + [""] * (len(COST_COLUMNS) - len(row))
+        if any("\x00" in cell for cell in cells):
+            errors.append(RowError(number, "row", "must not contain NUL characters"))
+            continue
         work_package, category, description, amount, money = cells[:5]
         for column, text in zip(COST_COLUMNS[:3], cells[:3], strict=True):
             if column != "description" and not text:

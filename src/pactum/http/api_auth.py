@@ -44,7 +44,7 @@ def parse_if_match(value: str | None) -> int | None:
     if value.startswith("W/"):
         value = value[2:]
     value = value.strip('"')
-    if not value.isdigit() or len(value) > 12:
+    if not value.isdecimal() or len(value) > 12:
         raise PreconditionFailed("If-Match: not an ETag issued by this server.")
     return int(value)
 

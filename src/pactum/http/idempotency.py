@@ -52,10 +52,11 @@ def _check_key(key: str) -> str:
 def _replay(found: IdempotentRequest, fingerprint: str) -> JSONResponse:
     if found.fingerprint != fingerprint:
         raise ValidationFailed(FIELD, "was already used for a different request")
+    stored = json.loads(found.body)
     return JSONResponse(
-        json.loads(found.body),
+        stored["body"],
         status_code=found.status_code,
-        headers={"Idempotent-Replayed": "true"},
+        headers={**stored["headers"], "Idempotent-Replayed": "true"},
     )
 
 
@@ -103,7 +104,7 @@ def idempotent(
     status_code, payload, headers = run()
     encoded = jsonable_encoder(payload)
     claim.status_code = status_code
-    claim.body = json.dumps(encoded)
+    claim.body = json.dumps({"body": encoded, "headers": headers})
     db.flush()
     return JSONResponse(encoded, status_code=status_code, headers=headers)
 
@@ -111,11 +112,12 @@ def idempotent(
 def first_use(db: Session, me: Principal, key: str, *, scope: str) -> bool:
     """For web forms: record a form's one-time key; ``False`` when it was already used (a
     double-click or a resubmitted page), so the caller shows the result instead of acting
-    again. An invalid key counts as used."""
+    again. Without a usable key (an old page, a hand-made request) there is nothing to
+    compare with: ``True``, and the request is handled as usual."""
     try:
         key = _check_key(key)
     except ValidationFailed:
-        return False
+        return True
     if _find(db, me.user_id, key) is not None:
         return False
     claim = IdempotentRequest(

@@ -36,9 +36,11 @@ def list_invoices(session: Session, view: AllianceView) -> list[Invoice]:
     return list(session.execute(stmt).scalars())
 
 
-def get_invoice(session: Session, view: AllianceView, invoice_id: uuid.UUID) -> Invoice:
+def get_invoice(
+    session: Session, view: AllianceView, invoice_id: uuid.UUID, *, lock: bool = False
+) -> Invoice:
     """One invoice, or 404."""
-    return get_scoped(session, view, Invoice, invoice_id)
+    return get_scoped(session, view, Invoice, invoice_id, lock=lock)
 
 
 def invoice_for(
@@ -138,7 +140,7 @@ def record_payment(
     session: Session, view: AllianceView, invoice_id: uuid.UUID, data: PaymentCreate
 ) -> Payment:
     """Record a payment by the payer (or its receipt by the payee)."""
-    invoice = get_invoice(session, view, invoice_id)
+    invoice = get_invoice(session, view, invoice_id, lock=True)
     view.require("finance.write")
     if view.org_id not in {invoice.payer_org_id, invoice.payee_org_id}:
         raise Conflict("invoice: only the payer or the payee records its payments")

@@ -15,6 +15,7 @@ from pactum.agreements.terms import parse_terms, payable_events
 from pactum.alliances.service import list_members
 from pactum.core.time import utcnow
 from pactum.http.db import DbSession
+from pactum.http.idempotency import first_use
 from pactum.invoices import service as invoices
 from pactum.milestones import service
 from pactum.milestones.schemas import ClaimCreate, DisputeCreate, DisputeResolve, NoteCreate
@@ -254,6 +255,7 @@ def _detail(
             "my_org_name": view.principal.org_name,
             "errors": errors or FormErrors(),
             "values": values or {},
+            "form_key": str(uuid.uuid4()),
         },
         status_code=errors.status_code if errors else 200,
         nav="alliances",
@@ -311,9 +313,15 @@ def _action_route(action: str) -> Any:
     ) -> Response:
         view = open_alliance(db, info.principal, alliance_id)
         found = service.get_claim(db, view, claim_id)
+        url = f"/alliances/{alliance_id}/milestones/{claim_id}"
         try:
             with attempt(db):
-                _act(db, view, claim_id, action, form)
+                # A double-clicked "Issue the invoice" acts once (the key is kept only
+                # when the action succeeds: it is in the same savepoint).
+                if action != "invoice" or first_use(
+                    db, info.principal, field(form, "form_key"), scope=url
+                ):
+                    _act(db, view, claim_id, action, form)
         except FORM_ERRORS as exc:
             errors = form_errors(exc, FIELDS, LABELS, form=action, thing="claim")
             values = {k: str(form.get(k, "")) for k in ("reason", "resolution", "body", "outcome")}

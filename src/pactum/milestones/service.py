@@ -39,9 +39,11 @@ def list_claims(session: Session, view: AllianceView) -> list[MilestoneClaim]:
     return list(session.execute(stmt).scalars())
 
 
-def get_claim(session: Session, view: AllianceView, claim_id: uuid.UUID) -> MilestoneClaim:
+def get_claim(
+    session: Session, view: AllianceView, claim_id: uuid.UUID, *, lock: bool = False
+) -> MilestoneClaim:
     """One claim, or 404."""
-    return get_scoped(session, view, MilestoneClaim, claim_id)
+    return get_scoped(session, view, MilestoneClaim, claim_id, lock=lock)
 
 
 def disputes(session: Session, view: AllianceView, claim_ids: list[uuid.UUID]) -> list[Dispute]:
@@ -154,21 +156,36 @@ def update_claim(
     expected_version: int | None,
 ) -> MilestoneClaim:
     """Correct a claim the other party has not answered yet."""
-    claim = get_claim(session, view, claim_id)
+    claim = get_claim(session, view, claim_id, lock=True)
     _as_claimant(view, claim)
     check_version(expected_version, claim.version)
     if claim.status != "claimed":
         raise Conflict(f"status: a {claim.status} claim cannot be edited")
+    if deemed_accepted(claim):
+        raise Conflict(
+            "status: the notice period ended and the claim is deemed accepted as it stood; "
+            "withdraw it and claim again to change it"
+        )
     changes = data.model_dump(exclude_unset=True)
     reject_nulls(changes)
+    agreement = agreements.get_agreement(session, view, claim.agreement_id)
     achieved = changes.get("achieved_on")
     if achieved is not None and achieved > utcnow().date():
         raise ValidationFailed("achieved_on", "must not be in the future")
+    if achieved is not None and achieved < agreement.effective_date:
+        raise ValidationFailed("achieved_on", "must not be before the agreement took effect")
     old, new = diff(claim, changes)
     if not new:
         return claim
     for key, value in new.items():
         setattr(claim, key, value)
+    # A changed claim gives the other party a fresh notice period to answer it.
+    notice = agreements.terms_on(session, view, agreement, claim.achieved_on).notice_days
+    old["respond_by"], new["respond_by"] = (
+        claim.respond_by,
+        utcnow().date() + timedelta(days=notice),
+    )
+    claim.respond_by = new["respond_by"]
     _touch(claim)
     session.flush()
     audit_record(session, view, claim, "milestone_claim", "milestone.update", old=old, new=new)
@@ -179,7 +196,7 @@ def confirm(
     session: Session, view: AllianceView, claim_id: uuid.UUID, *, expected_version: int | None
 ) -> MilestoneClaim:
     """The paying party confirms the milestone was achieved."""
-    claim = get_claim(session, view, claim_id)
+    claim = get_claim(session, view, claim_id, lock=True)
     _as_payer(view, claim)
     check_version(expected_version, claim.version)
     if claim.status != "claimed":
@@ -210,7 +227,7 @@ def dispute(
     expected_version: int | None,
 ) -> Dispute:
     """The paying party disputes the claim, with a reason, within the notice period."""
-    claim = get_claim(session, view, claim_id)
+    claim = get_claim(session, view, claim_id, lock=True)
     _as_payer(view, claim)
     check_version(expected_version, claim.version)
     if claim.status != "claimed":
@@ -263,8 +280,10 @@ def resolve(
 ) -> MilestoneClaim:
     """Record how the open dispute ended. If the claim stands it goes back to the paying
     party for confirmation with a fresh notice period; otherwise it is withdrawn."""
-    claim = get_claim(session, view, claim_id)
+    claim = get_claim(session, view, claim_id, lock=True)
     view.require("milestones.respond")
+    if view.org_id not in {claim.owner_org_id, claim.payer_org_id}:
+        raise Forbidden("Only the claiming party or the paying party may resolve the dispute.")
     check_version(expected_version, claim.version)
     if claim.status != "disputed":
         raise Conflict(f"status: a {claim.status} claim has no open dispute")
@@ -311,7 +330,7 @@ def withdraw(
     session: Session, view: AllianceView, claim_id: uuid.UUID, *, expected_version: int | None
 ) -> MilestoneClaim:
     """The claimant withdraws an unanswered or disputed claim."""
-    claim = get_claim(session, view, claim_id)
+    claim = get_claim(session, view, claim_id, lock=True)
     _as_claimant(view, claim)
     check_version(expected_version, claim.version)
     if claim.status not in OPEN:
@@ -325,6 +344,20 @@ def withdraw(
                 record.resolution = "The claimant withdrew the claim."
                 record.resolved_by_id = view.principal.user_id
                 record.resolved_at = utcnow()
+                record.version += 1
+                audit_record(
+                    session,
+                    view,
+                    record,
+                    "dispute",
+                    "dispute.resolve",
+                    old={"status": "open"},
+                    new={
+                        "status": "resolved",
+                        "outcome": "claim_withdrawn",
+                        "resolution": record.resolution,
+                    },
+                )
     claim.status = "withdrawn"
     _touch(claim)
     session.flush()
@@ -343,7 +376,7 @@ def withdraw(
 def invoice(session: Session, view: AllianceView, claim_id: uuid.UUID) -> Invoice:
     """The claimant invoices a confirmed (or deemed accepted) claim; due after the
     agreement's payment days."""
-    claim = get_claim(session, view, claim_id)
+    claim = get_claim(session, view, claim_id, lock=True)
     view.require("finance.write")
     if claim.owner_org_id != view.org_id:
         raise Forbidden("Only the claiming party invoices its milestone.")

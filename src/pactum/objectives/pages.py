@@ -194,7 +194,7 @@ def objective_update(
     values = _values(form)
     share = checkbox(form, "share")
     version_text = field(form, "version")
-    version = int(version_text) if version_text.isdigit() and len(version_text) <= 12 else None
+    version = int(version_text) if version_text.isdecimal() and len(version_text) <= 12 else None
     keys = ("title", "description", "owner_user_id", "measure", "target_date", "status")
     try:
         with attempt(db):

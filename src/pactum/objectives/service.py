@@ -63,9 +63,13 @@ def list_objectives(
     return list(session.execute(stmt).scalars())
 
 
-def get_objective(session: Session, view: AllianceView, objective_id: uuid.UUID) -> Objective:
+def get_objective(
+    session: Session, view: AllianceView, objective_id: uuid.UUID, *, lock: bool = False
+) -> Objective:
     """One visible objective, or 404."""
-    return get_scoped(session, view, Objective, objective_id, joinedload(Objective.owner_user))
+    return get_scoped(
+        session, view, Objective, objective_id, joinedload(Objective.owner_user), lock=lock
+    )
 
 
 def create_objective(session: Session, view: AllianceView, data: ObjectiveCreate) -> Objective:
@@ -109,7 +113,7 @@ def update_objective(
     expected_version: int | None,
 ) -> Objective:
     """Edit an objective; sharing a private one is deliberate and cannot be undone."""
-    objective = get_objective(session, view, objective_id)
+    objective = get_objective(session, view, objective_id, lock=True)
     view.require("objectives.write")
     check_version(expected_version, objective.version)
     changes = data.model_dump(exclude_unset=True)

@@ -47,7 +47,7 @@ def feed_base(request: Request) -> str:
 
 def _choices(request: Request) -> tuple[int, str]:
     days_text = request.query_params.get("days", "90")
-    days = int(days_text) if days_text.isdigit() and int(days_text) in HORIZONS else 90
+    days = next((h for h in HORIZONS if str(h) == days_text), 90)
     whose = request.query_params.get("whose", "all")
     return days, whose if whose in WHOSE else "all"
 

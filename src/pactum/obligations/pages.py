@@ -555,7 +555,7 @@ def obligation_update(
 
 def _version(form: FormData) -> int | None:
     text = field(form, "version")
-    return int(text) if text.isdigit() and len(text) <= 12 else None
+    return int(text) if text.isdecimal() and len(text) <= 12 else None
 
 
 # --- detail and actions --------------------------------------------------------------------

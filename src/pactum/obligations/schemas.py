@@ -129,14 +129,14 @@ class ObligationUpdate(Input):
 class DoneCreate(Input):
     """Mark one due date fulfilled."""
 
-    due_date: dt.date
+    due_date: Day
     note: Note = ""
 
 
 class DoneUndo(Input):
     """Take back a due date marked fulfilled by mistake."""
 
-    due_date: dt.date
+    due_date: Day
     note: Note = ""
 
 

@@ -150,9 +150,11 @@ def list_obligations(
     return [o for _s, o in ranked]
 
 
-def get_obligation(session: Session, view: AllianceView, obligation_id: uuid.UUID) -> Obligation:
+def get_obligation(
+    session: Session, view: AllianceView, obligation_id: uuid.UUID, *, lock: bool = False
+) -> Obligation:
     """One visible obligation, or 404."""
-    return get_scoped(session, view, Obligation, obligation_id)
+    return get_scoped(session, view, Obligation, obligation_id, lock=lock)
 
 
 def history(session: Session, view: AllianceView, obligation: Obligation) -> list[AuditEntry]:
@@ -273,7 +275,7 @@ def update_obligation(
     expected_version: int | None,
 ) -> Obligation:
     """Edit an obligation; sharing a private one is deliberate and cannot be undone."""
-    obligation = get_obligation(session, view, obligation_id)
+    obligation = get_obligation(session, view, obligation_id, lock=True)
     view.require("obligations.write")
     check_version(expected_version, obligation.version)
     changes = data.model_dump(exclude_unset=True)
@@ -321,7 +323,7 @@ def update_obligation(
 def _writable(
     session: Session, view: AllianceView, obligation_id: uuid.UUID, expected_version: int | None
 ) -> Obligation:
-    obligation = get_obligation(session, view, obligation_id)
+    obligation = get_obligation(session, view, obligation_id, lock=True)
     view.require("obligations.write")
     check_version(expected_version, obligation.version)
     return obligation

@@ -149,7 +149,7 @@ def person_edit(request: Request, user_id: uuid.UUID, db: DbSession, info: WebUs
 
 def _version(form: Any) -> int | None:
     value = field(form, "version")
-    return int(value) if value.isdigit() and len(value) <= 12 else None
+    return int(value) if value.isdecimal() and len(value) <= 12 else None
 
 
 @router.post("/people/{user_id}/edit", response_class=HTMLResponse)

@@ -144,7 +144,7 @@ def _number(form: Any, name: str, default: int) -> int | str:
     value = field(form, name)
     if not value:
         return default
-    return int(value) if value.isdigit() and len(value) < 12 else value
+    return int(value) if value.isdecimal() and len(value) < 12 else value
 
 
 def _charts(result: dict[str, Any]) -> dict[str, Any]:
@@ -353,7 +353,7 @@ def scenario_update(
                 view,
                 scenario_id,
                 ScenarioUpdate.model_validate(changes),
-                expected_version=int(version) if version.isdigit() and len(version) < 12 else None,
+                expected_version=int(version) if version.isdecimal() and len(version) < 12 else None,
             )
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, thing="scenario")

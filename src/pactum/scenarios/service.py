@@ -25,9 +25,11 @@ def list_scenarios(session: Session, view: AllianceView) -> list[ValuationScenar
     return list(session.execute(stmt).scalars())
 
 
-def get_scenario(session: Session, view: AllianceView, scenario_id: uuid.UUID) -> ValuationScenario:
+def get_scenario(
+    session: Session, view: AllianceView, scenario_id: uuid.UUID, *, lock: bool = False
+) -> ValuationScenario:
     """One visible scenario, or 404."""
-    return get_scoped(session, view, ValuationScenario, scenario_id)
+    return get_scoped(session, view, ValuationScenario, scenario_id, lock=lock)
 
 
 def create_scenario(
@@ -75,7 +77,7 @@ def update_scenario(
     expected_version: int | None,
 ) -> ValuationScenario:
     """Edit and revalue; sharing is deliberate and cannot be undone."""
-    scenario = get_scenario(session, view, scenario_id)
+    scenario = get_scenario(session, view, scenario_id, lock=True)
     view.require("scenarios.write")
     check_version(expected_version, scenario.version)
     changes = data.model_dump(exclude_unset=True)

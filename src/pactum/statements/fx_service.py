@@ -41,9 +41,11 @@ def list_rates(
     return list(session.execute(stmt).scalars())
 
 
-def get_rate(session: Session, view: AllianceView, rate_id: uuid.UUID) -> FxRate:
+def get_rate(
+    session: Session, view: AllianceView, rate_id: uuid.UUID, *, lock: bool = False
+) -> FxRate:
     """One rate, or 404."""
-    return get_scoped(session, view, FxRate, rate_id)
+    return get_scoped(session, view, FxRate, rate_id, lock=lock)
 
 
 def agreed_rates(
@@ -149,7 +151,7 @@ def change(
 ) -> FxRate:
     """Propose a different rate: a counter-proposal while proposed, or a correction that
     replaces an agreed rate (it must then be agreed again). Our party becomes the proposer."""
-    rate = get_rate(session, view, rate_id)
+    rate = get_rate(session, view, rate_id, lock=True)
     view.require("finance.write")
     check_version(expected_version, rate.version)
     text = str(data.rate.normalize())
@@ -188,7 +190,7 @@ def agree(
     session: Session, view: AllianceView, rate_id: uuid.UUID, *, expected_version: int | None
 ) -> FxRate:
     """Agree the other party's proposal (finance people only; never one's own)."""
-    rate = get_rate(session, view, rate_id)
+    rate = get_rate(session, view, rate_id, lock=True)
     view.require("finance.approve")
     if rate.owner_org_id == view.org_id:
         raise Forbidden("A party cannot agree its own proposal; the other party agrees it.")

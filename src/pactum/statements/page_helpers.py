@@ -72,13 +72,13 @@ UploadForm = Annotated[Posted, Depends(upload_form)]
 def whole(form: FormData, name: str) -> int | str:
     """A whole-number field as an int, or the text as typed (the schema then names it)."""
     text = field(form, name)
-    return int(text) if text.isdigit() and len(text) < 10 else text
+    return int(text) if text.isdecimal() and len(text) < 10 else text
 
 
 def version_of(form: FormData) -> int | None:
     """The version the form was rendered with (``None`` when missing)."""
     text = field(form, "version")
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    return int(text) if text.isdecimal() and len(text) < 12 else None
 
 
 def codes(text: str) -> list[str]:

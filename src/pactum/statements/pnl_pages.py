@@ -76,7 +76,7 @@ def _split(values: dict[str, str]) -> str | None:
         return None
     if text.endswith("%"):
         number = text[:-1]
-        if not number.replace(".", "", 1).isdigit() or len(number) > 12:
+        if not number.replace(".", "", 1).isdecimal() or len(number) > 12:
             raise ValidationFailed("split", "must be a share such as 0.6 or 60%")
         return str(Decimal(number) / 100)
     return text

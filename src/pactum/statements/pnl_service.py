@@ -57,9 +57,11 @@ def list_statements(session: Session, view: AllianceView) -> list[PnlStatement]:
     return list(session.execute(stmt).scalars())
 
 
-def get_statement(session: Session, view: AllianceView, statement_id: uuid.UUID) -> PnlStatement:
+def get_statement(
+    session: Session, view: AllianceView, statement_id: uuid.UUID, *, lock: bool = False
+) -> PnlStatement:
     """One statement, or 404."""
-    return get_scoped(session, view, PnlStatement, statement_id)
+    return get_scoped(session, view, PnlStatement, statement_id, lock=lock)
 
 
 def agreement_of(session: Session, view: AllianceView, item: PnlStatement) -> Agreement:
@@ -242,7 +244,7 @@ def create(session: Session, view: AllianceView, data: PnlCreate) -> PnlStatemen
 def _editable(
     session: Session, view: AllianceView, statement_id: uuid.UUID, expected_version: int | None
 ) -> tuple[PnlStatement, Agreement]:
-    item = get_statement(session, view, statement_id)
+    item = get_statement(session, view, statement_id, lock=True)
     view.require("finance.write")
     agreement = agreement_of(session, view, item)
     _require_booking(view, agreement, booking_of(item))
@@ -303,7 +305,7 @@ def submit(
 def _decidable(
     session: Session, view: AllianceView, statement_id: uuid.UUID, expected_version: int | None
 ) -> tuple[PnlStatement, Agreement]:
-    item = get_statement(session, view, statement_id)
+    item = get_statement(session, view, statement_id, lock=True)
     view.require("finance.approve")
     agreement = agreement_of(session, view, item)
     if view.org_id == item.owner_org_id:

@@ -85,10 +85,10 @@ def list_statements(session: Session, view: AllianceView) -> list[RoyaltyStateme
 
 
 def get_statement(
-    session: Session, view: AllianceView, statement_id: uuid.UUID
+    session: Session, view: AllianceView, statement_id: uuid.UUID, *, lock: bool = False
 ) -> RoyaltyStatement:
     """One statement, or 404."""
-    return get_scoped(session, view, RoyaltyStatement, statement_id)
+    return get_scoped(session, view, RoyaltyStatement, statement_id, lock=lock)
 
 
 def agreement_of(session: Session, view: AllianceView, item: RoyaltyStatement) -> Agreement:
@@ -299,7 +299,7 @@ def _editable(
     statement_id: uuid.UUID,
     expected_version: int | None,
 ) -> tuple[RoyaltyStatement, Agreement]:
-    item = get_statement(session, view, statement_id)
+    item = get_statement(session, view, statement_id, lock=True)
     view.require("finance.write")
     agreement = agreement_of(session, view, item)
     _require_licensee(view, agreement)
@@ -437,7 +437,7 @@ def _decidable(
     statement_id: uuid.UUID,
     expected_version: int | None,
 ) -> tuple[RoyaltyStatement, Agreement]:
-    item = get_statement(session, view, statement_id)
+    item = get_statement(session, view, statement_id, lock=True)
     view.require("finance.approve")
     agreement = agreement_of(session, view, item)
     if view.org_id == item.owner_org_id:

@@ -6,12 +6,14 @@ import logging
 from typing import Any
 from urllib.parse import quote
 
+import pydantic
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pactum.core.errors import PactumError, TooManyRequests, UnscopedQueryError
+from pactum.core.errors import Conflict, PactumError, TooManyRequests, UnscopedQueryError
 from pactum.web.render import render
 from pactum.web.session import CsrfFailed, EnrolmentRequired, LoginRequired, SecondFactorRequired
 
@@ -98,6 +100,22 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     return _page(request, 422, "Please check your input", message)
 
 
+async def model_error(request: Request, exc: Exception) -> Response:
+    """A schema check inside a service (e.g. rows of an imported file): 422 like the rest."""
+    assert isinstance(exc, pydantic.ValidationError)
+    detail = [
+        {
+            "field": _field_of(tuple(err.get("loc", ()))),
+            "rule": str(err.get("msg", "invalid")).removeprefix("Value error, "),
+        }
+        for err in exc.errors(include_url=False)
+    ]
+    if _is_api(request):
+        return _json(422, "validation_error", detail)
+    message = "; ".join(f"{d['field']}: {d['rule']}" for d in detail)
+    return _page(request, 422, "Please check your input", message)
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (unknown route, wrong method ...)."""
     assert isinstance(exc, StarletteHTTPException)
@@ -142,9 +160,23 @@ async def csrf_failed(request: Request, exc: Exception) -> Response:
     )
 
 
+async def integrity_error(request: Request, exc: Exception) -> Response:
+    """A unique rule broken by a concurrent request (two identical submissions at once):
+    409, nothing changed (the request's transaction is rolled back)."""
+    return await pactum_error(
+        request,
+        Conflict(
+            "This record was created or changed at the same moment by another request; "
+            "nothing was saved. Reload to see the latest state."
+        ),
+    )
+
+
 def install(app: FastAPI) -> None:
     """Register every error handler on the app."""
     app.add_exception_handler(PactumError, pactum_error)
+    app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(pydantic.ValidationError, model_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(LoginRequired, login_required)

@@ -107,7 +107,7 @@ def checkbox(form: FormData, name: str) -> bool:
 def int_field(form: FormData, name: str) -> int | None:
     """An integer form field, or ``None`` when empty or not a number."""
     value = form_field(form, name)
-    return int(value) if value.isdigit() and len(value) <= 12 else None
+    return int(value) if value.isdecimal() and len(value) <= 12 else None
 
 
 @dataclass

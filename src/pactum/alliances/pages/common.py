@@ -60,7 +60,7 @@ def fetch_all(db: Session, stmt: Select[Any]) -> list[Any]:
 
 def form_version(form: FormData) -> int | None:
     value = field(form, "version")
-    return int(value) if value.isdigit() and len(value) <= 12 else None
+    return int(value) if value.isdecimal() and len(value) <= 12 else None
 
 
 def partners_of(alliance: Alliance, my_org_id: uuid.UUID | None) -> list[AllianceParty]:
