@@ -32,7 +32,7 @@ from pactum.web.forms import (
     FormErrors,
     attempt,
     form_errors,
-    int_field,
+    form_version,
     page,
     redirect,
 )
@@ -287,7 +287,7 @@ def agreement_status(
                 view,
                 agreement_id,
                 AgreementUpdate.model_validate({"status": field(form, "status")}),
-                expected_version=int_field(form, "version"),
+                expected_version=form_version(form),
             )
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, thing="agreement")
@@ -320,7 +320,7 @@ def agreement_amend(
                     "terms": _terms_from_text(values["terms"]) if values["terms"].strip() else None,
                 }
             )
-            service.amend(db, view, agreement_id, data, expected_version=int_field(form, "version"))
+            service.amend(db, view, agreement_id, data, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, form="amend", thing="agreement")
         return _detail(request, db, view, found, values=values, errors=errors)

@@ -27,7 +27,7 @@ from pactum.web.forms import (
     FormErrors,
     attempt,
     form_errors,
-    int_field,
+    form_version,
     page,
     redirect,
 )
@@ -282,7 +282,7 @@ DONE = {
 
 
 def _act(db: Session, view: AllianceView, claim_id: uuid.UUID, action: str, form: Any) -> None:
-    version = int_field(form, "version")
+    version = form_version(form)
     text = {k: str(form.get(k, "")) for k in ("reason", "resolution", "body", "outcome")}
     if action == "confirm":
         service.confirm(db, view, claim_id, expected_version=version)

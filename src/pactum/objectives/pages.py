@@ -23,6 +23,7 @@ from pactum.web.forms import (
     attempt,
     checkbox,
     form_errors,
+    form_version,
     page,
     redirect,
 )
@@ -193,8 +194,7 @@ def objective_update(
     view = open_alliance(db, info.principal, alliance_id)
     values = _values(form)
     share = checkbox(form, "share")
-    version_text = field(form, "version")
-    version = int(version_text) if version_text.isdecimal() and len(version_text) <= 12 else None
+    version = form_version(form)
     keys = ("title", "description", "owner_user_id", "measure", "target_date", "status")
     try:
         with attempt(db):

@@ -37,6 +37,7 @@ from pactum.web.forms import (
     attempt,
     checkbox,
     form_errors,
+    form_version,
     page,
     parse_uuid,
     redirect,
@@ -553,9 +554,8 @@ def obligation_update(
     )
 
 
-def _version(form: FormData) -> int | None:
-    text = field(form, "version")
-    return int(text) if text.isdecimal() and len(text) <= 12 else None
+def _version(form: FormData) -> int:
+    return form_version(form)
 
 
 # --- detail and actions --------------------------------------------------------------------

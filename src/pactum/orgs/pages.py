@@ -24,6 +24,7 @@ from pactum.web.forms import (
     attempt,
     checkbox,
     form_errors,
+    form_version,
     page,
     redirect,
 )
@@ -147,9 +148,8 @@ def person_edit(request: Request, user_id: uuid.UUID, db: DbSession, info: WebUs
     return _edit_page(request, person)
 
 
-def _version(form: Any) -> int | None:
-    value = field(form, "version")
-    return int(value) if value.isdecimal() and len(value) <= 12 else None
+def _version(form: Any) -> int:
+    return form_version(form)
 
 
 @router.post("/people/{user_id}/edit", response_class=HTMLResponse)

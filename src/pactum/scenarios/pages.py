@@ -19,7 +19,15 @@ from pactum.models import ValuationScenario
 from pactum.scenarios import service
 from pactum.scenarios.schemas import ScenarioCreate, ScenarioUpdate
 from pactum.web import svg
-from pactum.web.forms import FORM_ERRORS, FormErrors, attempt, checkbox, form_errors, page, redirect
+from pactum.web.forms import (
+    FORM_ERRORS,
+    FormErrors,
+    attempt,
+    checkbox,
+    form_errors,
+    page,
+    redirect,
+)
 from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()
@@ -353,7 +361,9 @@ def scenario_update(
                 view,
                 scenario_id,
                 ScenarioUpdate.model_validate(changes),
-                expected_version=int(version) if version.isdecimal() and len(version) < 12 else None,
+                expected_version=int(version)
+                if version.isdecimal() and len(version) < 12
+                else None,
             )
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, thing="scenario")

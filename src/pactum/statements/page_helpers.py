@@ -13,6 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from pactum.access import AllianceView
 from pactum.core.errors import ValidationFailed
+from pactum.web.forms import form_version
 from pactum.web.session import CsrfFailed, WebUser, field
 
 MAX_FILE = 10 * 1024 * 1024
@@ -75,10 +76,9 @@ def whole(form: FormData, name: str) -> int | str:
     return int(text) if text.isdecimal() and len(text) < 10 else text
 
 
-def version_of(form: FormData) -> int | None:
-    """The version the form was rendered with (``None`` when missing)."""
-    text = field(form, "version")
-    return int(text) if text.isdecimal() and len(text) < 12 else None
+def version_of(form: FormData) -> int:
+    """The version the form was rendered with (missing counts as stale)."""
+    return form_version(form)
 
 
 def codes(text: str) -> list[str]:

@@ -37,7 +37,7 @@ from pactum.web.forms import (
     FormErrors,
     attempt,
     form_errors,
-    int_field,
+    form_version,
     page,
     redirect,
 )
@@ -126,8 +126,8 @@ def percent(value: object) -> str:
     return f"{text}%"
 
 
-def _version(form: FormData) -> int | None:
-    return int_field(form, "version")
+def _version(form: FormData) -> int:
+    return form_version(form)
 
 
 def _base(alliance_id: uuid.UUID) -> str:

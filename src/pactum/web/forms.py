@@ -104,6 +104,13 @@ def checkbox(form: FormData, name: str) -> bool:
     return form.get(name) is not None
 
 
+def form_version(form: FormData) -> int:
+    """The version an edit form was rendered with. A missing or unreadable one counts as
+    stale (-1 never matches), so a hand-made POST cannot skip the version check (DATA-1)."""
+    value = form_field(form, "version")
+    return int(value) if value.isdecimal() and len(value) <= 12 else -1
+
+
 def int_field(form: FormData, name: str) -> int | None:
     """An integer form field, or ``None`` when empty or not a number."""
     value = form_field(form, name)

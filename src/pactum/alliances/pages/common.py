@@ -16,6 +16,7 @@ from pactum.models import (
     AllianceParty,
 )
 from pactum.objectives.pages import KIND_LABELS, OBJECTIVE_STATUS_LABELS
+from pactum.web import forms
 from pactum.web.session import field
 
 TYPE_LABELS = {
@@ -58,9 +59,9 @@ def fetch_all(db: Session, stmt: Select[Any]) -> list[Any]:
     return list(db.execute(stmt).scalars())
 
 
-def form_version(form: FormData) -> int | None:
-    value = field(form, "version")
-    return int(value) if value.isdecimal() and len(value) <= 12 else None
+def form_version(form: FormData) -> int:
+    """The form's version; missing counts as stale (see :func:`pactum.web.forms.form_version`)."""
+    return forms.form_version(form)
 
 
 def partners_of(alliance: Alliance, my_org_id: uuid.UUID | None) -> list[AllianceParty]:
