@@ -9,7 +9,8 @@ line (and withdraw the dispute). Every change recomputes the result, bumps the v
 and invalidates the signatures. Both parties' finance officers sign the version they
 reviewed (SIG-1); when both have (SIG-2) the true-up is approved and the balancing
 payment on undisputed costs is invoiced; the amount held for disputed lines stays shown.
-An approved true-up no longer changes (held amounts are settled in a later quarter).
+An approved true-up no longer changes. Settling the held amount once its dispute is
+resolved is not automated yet: the parties record it in a later quarter's true-up.
 """
 
 from __future__ import annotations
