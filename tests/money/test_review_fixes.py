@@ -12,6 +12,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
 from pactum.access import open_alliance
+from pactum.alliances import service as alliances
+from pactum.alliances.schemas import AllianceCreate, PartnerIn
 from pactum.core.db import make_sessionmaker, transaction
 from pactum.core.errors import ValidationFailed
 from pactum.core.time import frozen, utcnow
@@ -30,10 +32,18 @@ def test_two_payments_at_once_never_overpay(engine: Engine, world: World) -> Non
     factory = make_sessionmaker(engine)
     manager = world["a_manager"].principal
     with transaction(factory) as db:
-        from tests.support import alliance_without_b
-
-        alliance_id, _ = alliance_without_b(db, world)
-        view = open_alliance(db, manager, alliance_id)
+        # Its own alliance (A proposing to C, nobody else added), so the committed invoice
+        # shows in no other test's lists or calendar feeds.
+        alliance_id = alliances.create_alliance(
+            db,
+            manager,
+            AllianceCreate(
+                name="Payment race",
+                types=["licensing"],
+                my_role="licensor",
+                partners=[PartnerIn(org_id=world.orgs["C"], role="licensee")],
+            ),
+        ).id
         invoice = Invoice(
             alliance_id=alliance_id,
             owner_org_id=world.orgs["A"],
@@ -81,6 +91,13 @@ def test_two_payments_at_once_never_overpay(engine: Engine, world: World) -> Non
         stored = invoices.get_invoice(db, view, invoice_id)
         payments = invoices.payments(db, view, [invoice_id])
         assert stored.paid == Decimal("60.00") == sum(p.amount for p in payments)
+        # Settle it, so no unpaid invoice is left behind in the shared test database.
+        invoices.record_payment(
+            db,
+            view,
+            invoice_id,
+            PaymentCreate(amount=Decimal("40.00"), currency="USD", paid_on=utcnow().date()),
+        )
 
 
 def test_odd_digits_are_a_clear_error_not_a_crash(
