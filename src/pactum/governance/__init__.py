@@ -1,0 +1,1 @@
+"""Governance: committees, decisions, votes and escalation by the charter's rules."""
