@@ -105,6 +105,11 @@ class AllianceView:
         """The alliance's id."""
         return self.alliance.id
 
+    @property
+    def party_names(self) -> dict[uuid.UUID, str]:
+        """Organisation name of each party of the alliance (already loaded: no query)."""
+        return {p.org_id: p.org.name for p in self.alliance.parties}
+
     def can(self, action: str) -> bool:
         """Whether the caller may perform ``action`` in this alliance."""
         return bool(self.roles & PERMISSIONS[action])

@@ -156,7 +156,7 @@ def agreements(
 ) -> HTMLResponse:
     """The alliance's agreements."""
     view = open_alliance(db, info.principal, alliance_id)
-    names = {p.org_id: p.org.name for p in view.alliance.parties}
+    names = view.party_names
     return page(
         request,
         "agreements.html",
@@ -230,7 +230,7 @@ def _detail(
     today = utcnow().date()
     current = next((v for v in reversed(versions) if v.effective_date <= today), None)
     shown = current or versions[0]
-    names = {p.org_id: p.org.name for p in view.alliance.parties}
+    names = view.party_names
     return page(
         request,
         "agreement.html",
@@ -372,7 +372,7 @@ def agreements_export(
 ) -> Response:
     """The alliance's agreements as CSV or Excel."""
     view = open_alliance(db, info.principal, alliance_id)
-    names = {p.org_id: p.org.name for p in view.alliance.parties}
+    names = view.party_names
     rows = [
         [
             a.title,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 _frozen: datetime | None = None
 
@@ -36,3 +36,19 @@ def frozen(moment: datetime) -> Iterator[None]:
         yield
     finally:
         freeze(before)
+
+
+def quarter_of(day: date) -> tuple[int, int]:
+    """(year, calendar quarter) of a date."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_start(year: int, quarter: int) -> date:
+    """The first day of a calendar quarter."""
+    return date(year, 3 * quarter - 2, 1)
+
+
+def quarter_end(year: int, quarter: int) -> date:
+    """The last day of a calendar quarter."""
+    following = date(year + 1, 1, 1) if quarter == 4 else quarter_start(year, quarter + 1)
+    return following - timedelta(days=1)

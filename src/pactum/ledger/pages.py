@@ -141,7 +141,7 @@ def _invoice_page(
     values: dict[str, str] | None = None,
     errors: FormErrors | None = None,
 ) -> HTMLResponse:
-    names = {p.org_id: p.org.name for p in view.alliance.parties}
+    names = view.party_names
     people = {m.user_id: m.user.name for m in list_members(db, view)}
     source_link = ""
     if invoice.source_type == "milestone":

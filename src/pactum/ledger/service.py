@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView
+from pactum.core.time import quarter_end, quarter_of, quarter_start
 from pactum.invoices import service as invoices
 from pactum.models import Invoice, Payment
 from pactum.obligations import rules
@@ -83,14 +84,9 @@ class Ledger:
     names: dict[uuid.UUID, str]
 
 
-def party_names(view: AllianceView) -> dict[uuid.UUID, str]:
-    """Organisation names of the alliance's parties."""
-    return {p.org_id: p.org.name for p in view.alliance.parties}
-
-
 def load(session: Session, view: AllianceView, *, today: date) -> Ledger:
     """Invoices with their status, payments and per-party totals (two queries)."""
-    names = party_names(view)
+    names = view.party_names
     found = invoices.list_invoices(session, view)
     rows = [(inv, invoices.status(inv, today)) for inv in found]
     totals: dict[tuple[uuid.UUID, str], PartyTotals] = {}
@@ -118,19 +114,12 @@ def load(session: Session, view: AllianceView, *, today: date) -> Ledger:
     )
 
 
-def quarter_of(day: date) -> tuple[int, int]:
-    """(year, quarter) of a date."""
-    return day.year, (day.month - 1) // 3 + 1
-
-
 def quarters_from(today: date, count: int = 4) -> list[Quarter]:
     """The current quarter and the ones after it."""
     year, q = quarter_of(today)
     out = []
     for _ in range(count):
-        start = date(year, 3 * q - 2, 1)
-        end = (date(year + 1, 1, 1) if q == 4 else date(year, 3 * q + 1, 1)) - timedelta(days=1)
-        out.append(Quarter(year, q, start, end))
+        out.append(Quarter(year, q, quarter_start(year, q), quarter_end(year, q)))
         year, q = (year + 1, 1) if q == 4 else (year, q + 1)
     return out
 
@@ -201,7 +190,7 @@ def obligation_items(
 ) -> list[ScheduleItem]:
     """Open due dates of the active obligations the caller may see, from a year back to
     ``until`` (overdue ones included), for the schedule and the timeline."""
-    names = party_names(view)
+    names = view.party_names
     items: list[ScheduleItem] = []
     for found in obligations.list_obligations(session, view):
         if found.status != "active":

@@ -82,10 +82,6 @@ LABELS = {
 }
 
 
-def _names(view: AllianceView) -> dict[uuid.UUID, str]:
-    return {p.org_id: p.org.name for p in view.alliance.parties}
-
-
 @router.get("/alliances/{alliance_id}/milestones", response_class=HTMLResponse)
 def claims(request: Request, alliance_id: uuid.UUID, db: DbSession, info: WebUser) -> HTMLResponse:
     """Milestone claims of the alliance."""
@@ -96,7 +92,7 @@ def claims(request: Request, alliance_id: uuid.UUID, db: DbSession, info: WebUse
         {
             "alliance": view.alliance,
             "rows": service.list_claims(db, view),
-            "names": _names(view),
+            "names": view.party_names,
             "status_labels": STATUS_LABELS,
             "today": utcnow().date(),
             "can_claim": view.can("milestones.claim"),
@@ -184,7 +180,7 @@ def _detail(
     errors: FormErrors | None = None,
     values: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    names = _names(view)
+    names = view.party_names
     people = {m.user_id: m.user.name for m in list_members(db, view)}
     found_disputes = service.disputes(db, view, [claim.id])
     issued = invoices.invoice_for(db, view, "milestone", claim.id)
@@ -363,7 +359,7 @@ def claims_export(
 ) -> Response:
     """Milestone claims as CSV or Excel."""
     view = open_alliance(db, info.principal, alliance_id)
-    names = _names(view)
+    names = view.party_names
     rows = [
         [
             c.milestone,

@@ -68,7 +68,7 @@ def deadlines(
     found: list[Deadline] = []
     for alliance in session.execute(visible_alliances(principal)).scalars():
         view = open_alliance(session, principal, alliance.id)
-        names = {p.org_id: p.org.name for p in view.alliance.parties}
+        names = view.party_names
         for item in obligations.list_obligations(session, view):
             if item.status != "active":
                 continue

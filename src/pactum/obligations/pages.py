@@ -206,10 +206,6 @@ def describe_rule(rule: rules.Rule) -> str:
     )
 
 
-def _names(view: AllianceView) -> dict[uuid.UUID, str]:
-    return {p.org_id: p.org.name for p in view.alliance.parties}
-
-
 def _parties(view: AllianceView) -> list[tuple[str, str]]:
     """Accepted parties, ours first, as select options."""
     accepted = [p for p in view.alliance.parties if p.state == "accepted"]
@@ -260,7 +256,7 @@ def obligations(
     """The obligations our party may see, with filters."""
     view = open_alliance(db, info.principal, alliance_id)
     filters = _filters(request)
-    names = _names(view)
+    names = view.party_names
     on = service.today()
     rows = [_row(o, names, on) for o in _filtered(db, view, filters)]
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
@@ -311,7 +307,7 @@ def obligations_export(
 ) -> Response:
     """The obligations our party sees (with the page's filters), as CSV or Excel."""
     view = open_alliance(db, info.principal, alliance_id)
-    names = _names(view)
+    names = view.party_names
     on = service.today()
     mine = f"Private to {view.party.org.name}"
     rows = []
@@ -570,7 +566,7 @@ def _detail_page(
     errors: FormErrors | None = None,
     values: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    names = _names(view)
+    names = view.party_names
     on = service.today()
     agreement = None
     if obligation.agreement_id is not None:

@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
 from pactum.agreements import service as agreements
-from pactum.core.time import utcnow
+from pactum.core.time import quarter_of, utcnow
 from pactum.http.db import DbSession
 from pactum.models import FxRate
 from pactum.statements import fx_service as service
 from pactum.statements import index
 from pactum.statements.fx_schemas import FxRateCreate, FxRateUpdate
-from pactum.statements.page_helpers import party_names, version_of, whole
+from pactum.statements.page_helpers import version_of, whole
 from pactum.statements.quarters import label
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
@@ -63,7 +63,7 @@ STATUS_LABELS = {"proposed": "Proposed", "agreed": "Agreed"}
 
 def rate_rows(db: Session, view: AllianceView, rates: list[FxRate]) -> list[dict[str, Any]]:
     """Each rate with who proposed it and what the caller may do with it."""
-    names = party_names(view)
+    names = view.party_names
     rows = []
     for rate in rates:
         used = service.used_by(db, view, rate) if rate.status == "agreed" else []
@@ -99,7 +99,7 @@ def _page(
     today = utcnow().date()
     defaults = {
         "year": str(today.year),
-        "quarter": str((today.month - 1) // 3 + 1),
+        "quarter": str(quarter_of(today)[1]),
         "target": default_target(db, view),
     }
     return page(

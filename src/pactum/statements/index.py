@@ -16,7 +16,7 @@ from pactum.http.db import DbSession
 from pactum.invoices import service as invoices
 from pactum.models import Invoice, PnlStatement, RoyaltyStatement
 from pactum.statements import fx_service, pnl_service, royalty_service
-from pactum.statements.page_helpers import money, party_names
+from pactum.statements.page_helpers import money
 from pactum.statements.quarters import STATUS_LABELS, label
 from pactum.web.forms import page
 from pactum.web.session import WebUser
@@ -32,7 +32,7 @@ def _invoices_by_source(db: Session, view: AllianceView, kind: str) -> dict[uuid
 def royalty_rows(db: Session, view: AllianceView) -> list[dict[str, Any]]:
     """Royalty statements with their agreement, preparer and invoice, for lists."""
     titles = {a.id: a.title for a in agreements.list_agreements(db, view)}
-    names = party_names(view)
+    names = view.party_names
     issued = _invoices_by_source(db, view, "royalty")
     return [
         _row(db, view, item, titles, names, issued.get(item.id))
@@ -43,7 +43,7 @@ def royalty_rows(db: Session, view: AllianceView) -> list[dict[str, Any]]:
 def pnl_rows(db: Session, view: AllianceView) -> list[dict[str, Any]]:
     """P&L-share statements with their agreement, booking party, payment and invoice."""
     titles = {a.id: a.title for a in agreements.list_agreements(db, view)}
-    names = party_names(view)
+    names = view.party_names
     issued = _invoices_by_source(db, view, "pnl")
     rows = []
     for item in pnl_service.list_statements(db, view):
@@ -81,7 +81,7 @@ def statements(
 ) -> HTMLResponse:
     """Royalty and P&L-share statements and the FX table."""
     view = open_alliance(db, info.principal, alliance_id)
-    names = party_names(view)
+    names = view.party_names
     rates = [
         {
             "rate": r,

@@ -6,12 +6,11 @@ from __future__ import annotations
 import hmac
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 
-from pactum.access import AllianceView
 from pactum.core.errors import ValidationFailed
 from pactum.web.forms import form_version
 from pactum.web.session import CsrfFailed, WebUser, field
@@ -84,8 +83,3 @@ def version_of(form: FormData) -> int:
 def codes(text: str) -> list[str]:
     """Country codes typed as ``DE, FR`` or ``DE FR``."""
     return [c for c in text.replace(",", " ").replace(";", " ").split() if c]
-
-
-def party_names(view: AllianceView) -> dict[Any, str]:
-    """Organisation id -> name for the alliance's parties."""
-    return {p.org_id: p.org.name for p in view.alliance.parties}

@@ -20,7 +20,7 @@ from pactum.invoices import service as invoices
 from pactum.models import Agreement, PnlStatement
 from pactum.statements import index
 from pactum.statements import pnl_service as service
-from pactum.statements.page_helpers import exact, money, party_names, version_of, whole
+from pactum.statements.page_helpers import exact, money, version_of, whole
 from pactum.statements.pnl_schemas import PnlCreate, PnlUpdate
 from pactum.statements.quarters import EDITABLE, STATUS_LABELS, label, other, role_of
 from pactum.statements.royalty_schemas import Rejection
@@ -234,10 +234,10 @@ def _detail(
             "result": dict(item.result),
             "booking": booking,
             "status_label": STATUS_LABELS.get(item.status, item.status),
-            "names": party_names(view),
+            "names": view.party_names,
             "role_names": {
-                "licensor": party_names(view).get(agreement.licensor_org_id, "Licensor"),
-                "licensee": party_names(view).get(agreement.licensee_org_id, "Licensee"),
+                "licensor": view.party_names.get(agreement.licensor_org_id, "Licensor"),
+                "licensee": view.party_names.get(agreement.licensee_org_id, "Licensee"),
             },
             "people": {m.user_id: m.user.name for m in list_members(db, view)},
             "invoice": invoice,

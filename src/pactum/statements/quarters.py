@@ -11,7 +11,6 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Session
 from pactum.access import AllianceView
 from pactum.agreements import service as agreements
 from pactum.core.errors import NotFound, ValidationFailed
+from pactum.core.time import quarter_end, quarter_of, quarter_start
 from pactum.models import Agreement, AgreementVersion
 
 Year = Annotated[int, Field(ge=2000, le=2100)]
@@ -60,21 +60,11 @@ def label(year: int, quarter: int) -> str:
     return f"{year} Q{quarter}"
 
 
-def quarter_start(year: int, quarter: int) -> date:
-    """The first day of a calendar quarter."""
-    return date(year, 3 * quarter - 2, 1)
-
-
-def quarter_end(year: int, quarter: int) -> date:
-    """The last day of a calendar quarter."""
-    return date(year, 3 * quarter, 31 if quarter in (1, 4) else 30)
-
-
 def first_quarter(agreement: Agreement, year: int) -> int:
     """The first quarter of ``year`` in which the agreement is in force (1 in later years)."""
     if agreement.effective_date.year < year:
         return 1
-    return (agreement.effective_date.month - 1) // 3 + 1
+    return quarter_of(agreement.effective_date)[1]
 
 
 def dec(value: Decimal) -> str:

@@ -29,7 +29,6 @@ from pactum.statements.page_helpers import (
     codes,
     exact,
     money,
-    party_names,
     version_of,
     whole,
 )
@@ -299,7 +298,7 @@ def _detail(
             "inputs": dict(item.inputs),
             "result": dict(item.result),
             "status_label": STATUS_LABELS.get(item.status, item.status),
-            "names": party_names(view),
+            "names": view.party_names,
             "people": people,
             "invoice": invoice,
             "invoice_status": invoices.status(invoice) if invoice else "",

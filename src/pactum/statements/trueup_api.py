@@ -61,7 +61,7 @@ def signature_reads(db: Session, view: AllianceView, true_up: TrueUp) -> list[Si
     """The true-up's signatures as manifestations (validity against the current content)."""
     shown = signatures.manifestations(
         service.signatures_of(db, view, true_up),
-        service.party_names(view),
+        view.party_names,
         service.content_sha256(true_up),
     )
     return [SignatureRead.model_validate(m, from_attributes=True) for m in shown]

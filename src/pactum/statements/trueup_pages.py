@@ -160,7 +160,7 @@ def _titles(db: Session, view: AllianceView) -> dict[uuid.UUID, Agreement]:
 def _who(view: AllianceView, payment: dict[str, str] | None, role: str) -> str:
     if payment is None:
         return ""
-    return service.party_names(view).get(uuid.UUID(payment[f"{role}_org_id"]), "")
+    return view.party_names.get(uuid.UUID(payment[f"{role}_org_id"]), "")
 
 
 def _list_rows(db: Session, view: AllianceView) -> list[list[Any]]:
@@ -206,7 +206,7 @@ def true_ups(
         {
             "alliance": view.alliance,
             "rows": rows,
-            "names": {str(k): v for k, v in service.party_names(view).items()},
+            "names": {str(k): v for k, v in view.party_names.items()},
             "can_write": view.can("finance.write"),
             "has_agreements": bool(titles),
         },
@@ -321,7 +321,7 @@ def _detail(
     row_errors: list[str] | None = None,
 ) -> HTMLResponse:
     agreement = service.agreement_of(db, view, true_up)
-    names = service.party_names(view)
+    names = view.party_names
     result = service.result_of(true_up)
     inputs = service.inputs_of(true_up)
     digest = service.content_sha256(true_up)
@@ -424,7 +424,7 @@ SIGNATURES_HEADER = (
 def _export(
     db: Session, view: AllianceView, true_up: TrueUp, table: str, fmt: ExportFormat
 ) -> Response:
-    names = service.party_names(view)
+    names = view.party_names
     stem = f"{slug(view.alliance.name, 'alliance')}-true-up-{true_up.year}-q{true_up.quarter}"
     if table == "lines":
         rows: list[list[Any]] = [

@@ -15,10 +15,8 @@ resolved is not automated yet: the parties record it in a later quarter's true-u
 
 from __future__ import annotations
 
-import calendar
 import uuid
 from collections.abc import Sequence
-from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
@@ -29,7 +27,7 @@ from pactum.access.records import audit_record
 from pactum.agreements import service as agreements
 from pactum.agreements.terms import parse_terms
 from pactum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from pactum.core.time import utcnow
+from pactum.core.time import quarter_end, quarter_start, utcnow
 from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.finance import sharing
 from pactum.finance.imports import CostRow
@@ -61,17 +59,6 @@ BUDGET_FIELDS = (
 
 
 # --- the pure computation -------------------------------------------------------------
-
-
-def quarter_start(year: int, quarter: int) -> date:
-    """The first day of a calendar quarter."""
-    return date(year, 3 * quarter - 2, 1)
-
-
-def quarter_end(year: int, quarter: int) -> date:
-    """The last day of a calendar quarter."""
-    month = 3 * quarter
-    return date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _money(value: Decimal) -> str:
@@ -227,11 +214,6 @@ def signatures_of(session: Session, view: AllianceView, true_up: TrueUp) -> list
 def invoice_of(session: Session, view: AllianceView, true_up: TrueUp) -> Invoice | None:
     """The invoice of the balancing payment, once approved (none when nothing is due)."""
     return invoices.invoice_for(session, view, OBJECT_TYPE, true_up.id)
-
-
-def party_names(view: AllianceView) -> dict[uuid.UUID, str]:
-    """Organisation id -> name for the alliance's parties."""
-    return {p.org_id: p.org.name for p in view.alliance.parties}
 
 
 # --- writing --------------------------------------------------------------------------

@@ -30,7 +30,7 @@ ACTIVITY_HEADER = ["Time (UTC)", "Who", "Action", "Record type", "Record id", "V
 
 
 def _member_rows(db: Session, view: AllianceView) -> list[list[Any]]:
-    names = {p.org_id: p.org.name for p in view.alliance.parties}
+    names = view.party_names
     return [
         [
             m.user.name,
