@@ -4,10 +4,10 @@ Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_finance_pages.py
 [--database-url URL]``). Target: a bounded number of SQL queries (the same for one year
 as for five) and a median under 150 ms.
 
-The alliance has an agreement, 20 quarters each with a royalty statement, a cost-sharing
-true-up and a P&L statement (each invoiced), 8 milestone invoices, two payments per
-invoice, and recurring obligations. Figures are medians of in-process requests
-(FastAPI TestClient, no network).
+The alliance has an agreement (plus one earlier agreement per year), 20 quarters each with
+a royalty statement, a cost-sharing true-up and a P&L statement (each invoiced), two
+invoiced milestone claims per year, two payments per invoice, and recurring obligations.
+Figures are medians of in-process requests (FastAPI TestClient, no network).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from pactum.models import (  # noqa: E402
     Agreement,
     AgreementVersion,
     Invoice,
+    MilestoneClaim,
     Obligation,
     Payment,
     PnlStatement,
@@ -80,6 +81,24 @@ def add_finance_history(session: Session, big: LargeAlliance, years: int) -> Non
             **common, agreement_id=agreement.id, number=1, effective_date=start, created_by_id=user
         )
     )
+    for y in range(years):  # one earlier agreement per year, each with a version
+        older = Agreement(
+            **common,
+            title=f"Side letter {y}",
+            status="expired",
+            licensor_org_id=a,
+            licensee_org_id=b,
+            currency="USD",
+            effective_date=start,
+            created_by_id=user,
+        )
+        session.add(older)
+        session.flush()
+        session.add(
+            AgreementVersion(
+                **common, agreement_id=older.id, number=1, effective_date=start, created_by_id=user
+            )
+        )
     invoices: list[dict[str, Any]] = []
     payments: list[dict[str, Any]] = []
     number = 0
@@ -150,10 +169,23 @@ def add_finance_history(session: Session, big: LargeAlliance, years: int) -> Non
             session.add(row)
             session.flush()
             invoice(source, row.id, end + timedelta(days=30), amount, payer)
-    for m in range(8):
-        invoice(
-            "milestone", uuid.uuid4(), start + timedelta(days=200 * m), Decimal("25000000.00"), b
+    for m in range(2 * years):
+        day = start + timedelta(days=100 * m)
+        claim = MilestoneClaim(
+            **common,
+            agreement_id=agreement.id,
+            milestone=f"Milestone {m}",
+            achieved_on=day,
+            amount=Decimal("25000000.00"),
+            currency="USD",
+            payer_org_id=b,
+            status="invoiced",
+            respond_by=day + timedelta(days=30),
+            claimed_by_id=user,
         )
+        session.add(claim)
+        session.flush()
+        invoice("milestone", claim.id, day, Decimal("25000000.00"), b)
     session.execute(insert(Invoice), invoices)
     session.execute(insert(Payment), payments)
     for i in range(10):

@@ -39,6 +39,12 @@ def _measure(
         "milestones page": f"/alliances/{big.alliance_id}/milestones",
         "api ledger": f"{base}/ledger",
         "api invoices": f"{base}/invoices",
+        "api agreements": f"{base}/agreements",
+        "api milestones": f"{base}/milestones",
+        "api royalty statements": f"{base}/royalty-statements",
+        "api pnl statements": f"{base}/pnl-statements",
+        "api true-ups": f"{base}/true-ups",
+        "api obligations": f"{base}/obligations",
     }
     counts = {}
     for name, url in urls.items():

@@ -20,24 +20,30 @@ from pactum.agreements.schemas import (
 from pactum.core.time import utcnow
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
-from pactum.models import Agreement
+from pactum.models import Agreement, AgreementVersion
 from pactum.scenarios.api import scenario_read
 from pactum.scenarios.schemas import ScenarioRead
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/agreements", tags=["agreements"])
 
 
-def _read(db: DbSession, view: AllianceView, agreement: Agreement) -> AgreementRead:
+def _read(agreement: Agreement, versions: list[AgreementVersion]) -> AgreementRead:
     out = AgreementRead.model_validate(agreement)
-    out.versions = [VersionRead.model_validate(v) for v in service.versions(db, view, out.id)]
+    out.versions = [VersionRead.model_validate(v) for v in versions]
     return out
+
+
+def _read_one(db: DbSession, view: AllianceView, agreement: Agreement) -> AgreementRead:
+    return _read(agreement, service.versions(db, view, agreement.id))
 
 
 @router.get("", response_model=list[AgreementRead])
 def list_agreements(alliance_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> list[AgreementRead]:
     """The alliance's agreements with their versions."""
     view = open_alliance(db, me, alliance_id)
-    return [_read(db, view, a) for a in service.list_agreements(db, view)]
+    found = service.list_agreements(db, view)
+    versions = service.versions_of(db, view, [a.id for a in found])
+    return [_read(a, versions[a.id]) for a in found]
 
 
 @router.post("", response_model=AgreementRead, status_code=status.HTTP_201_CREATED)
@@ -52,7 +58,7 @@ def create_agreement(
     view = open_alliance(db, me, alliance_id)
     agreement = service.create_agreement(db, view, body)
     response.headers["ETag"] = etag(agreement.version)
-    return _read(db, view, agreement)
+    return _read_one(db, view, agreement)
 
 
 @router.get("/{agreement_id}", response_model=AgreementRead)
@@ -67,7 +73,7 @@ def get_agreement(
     view = open_alliance(db, me, alliance_id)
     agreement = service.get_agreement(db, view, agreement_id)
     response.headers["ETag"] = etag(agreement.version)
-    return _read(db, view, agreement)
+    return _read_one(db, view, agreement)
 
 
 @router.patch("/{agreement_id}", response_model=AgreementRead)
@@ -84,7 +90,7 @@ def update_agreement(
     view = open_alliance(db, me, alliance_id)
     agreement = service.update_agreement(db, view, agreement_id, body, expected_version=expected)
     response.headers["ETag"] = etag(agreement.version)
-    return _read(db, view, agreement)
+    return _read_one(db, view, agreement)
 
 
 @router.post(

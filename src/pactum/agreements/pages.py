@@ -373,6 +373,8 @@ def agreements_export(
     """The alliance's agreements as CSV or Excel."""
     view = open_alliance(db, info.principal, alliance_id)
     names = view.party_names
+    found = service.list_agreements(db, view)
+    versions = service.versions_of(db, view, [a.id for a in found])
     rows = [
         [
             a.title,
@@ -383,9 +385,9 @@ def agreements_export(
             a.effective_date,
             a.expiry_date,
             STATUS_LABELS.get(a.status, a.status),
-            len(service.versions(db, view, a.id)),
+            len(versions[a.id]),
         ]
-        for a in service.list_agreements(db, view)
+        for a in found
     ]
     stem = f"{slug(view.alliance.name, 'alliance')}-agreements"
     return table_response(fmt, stem, HEADER, rows, title="Agreements")

@@ -47,10 +47,21 @@ def invoice_for(
     session: Session, view: AllianceView, source_type: str, source_id: uuid.UUID
 ) -> Invoice | None:
     """The invoice issued for a claim or statement, if any."""
-    stmt = scoped(view, Invoice).where(
-        Invoice.source_type == source_type, Invoice.source_id == source_id
-    )
-    return session.execute(stmt).scalar_one_or_none()
+    return invoices_by_source(session, view, source_type, [source_id]).get(source_id)
+
+
+def invoices_by_source(
+    session: Session,
+    view: AllianceView,
+    source_type: str,
+    source_ids: list[uuid.UUID] | None = None,
+) -> dict[uuid.UUID, Invoice]:
+    """Invoices of one source type (``milestone``, ``royalty``...) by source id, in one
+    query; all of them, or those of ``source_ids``."""
+    stmt = scoped(view, Invoice).where(Invoice.source_type == source_type)
+    if source_ids is not None:
+        stmt = stmt.where(Invoice.source_id.in_(source_ids))
+    return {i.source_id: i for i in session.execute(stmt).scalars()}
 
 
 def payments(

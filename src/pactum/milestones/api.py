@@ -32,13 +32,25 @@ router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/milestones", tags=["m
 
 def claim_read(db: Session, view: AllianceView, claim: MilestoneClaim) -> ClaimRead:
     """A claim with its disputes and invoice id."""
-    issued = invoices.invoice_for(db, view, "milestone", claim.id)
-    return ClaimRead(
-        **{k: getattr(claim, k) for k in ClaimRead.model_fields if hasattr(claim, k)},
-        claimant_org_id=claim.owner_org_id,
-        disputes=[DisputeRead.model_validate(d) for d in service.disputes(db, view, [claim.id])],
-        invoice_id=issued.id if issued else None,
-    )
+    return claim_reads(db, view, [claim])[0]
+
+
+def claim_reads(db: Session, view: AllianceView, claims: list[MilestoneClaim]) -> list[ClaimRead]:
+    """Claims with their disputes and invoice ids (two queries however many claims)."""
+    ids = [c.id for c in claims]
+    issued = invoices.invoices_by_source(db, view, "milestone", ids)
+    by_claim: dict[uuid.UUID, list[DisputeRead]] = {i: [] for i in ids}
+    for record in service.disputes(db, view, ids):
+        by_claim[record.subject_id].append(DisputeRead.model_validate(record))
+    return [
+        ClaimRead(
+            **{k: getattr(c, k) for k in ClaimRead.model_fields if hasattr(c, k)},
+            claimant_org_id=c.owner_org_id,
+            disputes=by_claim[c.id],
+            invoice_id=issued[c.id].id if c.id in issued else None,
+        )
+        for c in claims
+    ]
 
 
 def invoice_read(invoice: Invoice) -> InvoiceRead:
@@ -54,7 +66,7 @@ def invoice_read(invoice: Invoice) -> InvoiceRead:
 def list_claims(alliance_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> list[ClaimRead]:
     """Every milestone claim of the alliance, newest first."""
     view = open_alliance(db, me, alliance_id)
-    return [claim_read(db, view, c) for c in service.list_claims(db, view)]
+    return claim_reads(db, view, service.list_claims(db, view))
 
 
 @router.post("", response_model=ClaimRead, status_code=status.HTTP_201_CREATED)

@@ -14,7 +14,7 @@ from pactum.access import AllianceView, open_alliance
 from pactum.agreements import service as agreements
 from pactum.http.db import DbSession
 from pactum.invoices import service as invoices
-from pactum.models import Invoice, PnlStatement, RoyaltyStatement
+from pactum.models import PnlStatement, RoyaltyStatement
 from pactum.statements import fx_service, pnl_service, royalty_service
 from pactum.statements.page_helpers import money
 from pactum.statements.quarters import STATUS_LABELS, label
@@ -24,16 +24,11 @@ from pactum.web.session import WebUser
 router = APIRouter()
 
 
-def _invoices_by_source(db: Session, view: AllianceView, kind: str) -> dict[uuid.UUID, Invoice]:
-    """The alliance's invoices of one source type, by source id (one query for a list)."""
-    return {i.source_id: i for i in invoices.list_invoices(db, view) if i.source_type == kind}
-
-
 def royalty_rows(db: Session, view: AllianceView) -> list[dict[str, Any]]:
     """Royalty statements with their agreement, preparer and invoice, for lists."""
     titles = {a.id: a.title for a in agreements.list_agreements(db, view)}
     names = view.party_names
-    issued = _invoices_by_source(db, view, "royalty")
+    issued = invoices.invoices_by_source(db, view, "royalty")
     return [
         _row(db, view, item, titles, names, issued.get(item.id))
         for item in royalty_service.list_statements(db, view)
@@ -44,7 +39,7 @@ def pnl_rows(db: Session, view: AllianceView) -> list[dict[str, Any]]:
     """P&L-share statements with their agreement, booking party, payment and invoice."""
     titles = {a.id: a.title for a in agreements.list_agreements(db, view)}
     names = view.party_names
-    issued = _invoices_by_source(db, view, "pnl")
+    issued = invoices.invoices_by_source(db, view, "pnl")
     rows = []
     for item in pnl_service.list_statements(db, view):
         row = _row(db, view, item, titles, names, issued.get(item.id))

@@ -12,7 +12,8 @@ from pactum.access import AllianceView, open_alliance
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
-from pactum.models import PnlStatement
+from pactum.invoices import service as invoices
+from pactum.models import Invoice, PnlStatement
 from pactum.statements import pnl_service as service
 from pactum.statements.pnl_schemas import PnlCreate, PnlRead, PnlUpdate
 from pactum.statements.royalty_schemas import Rejection
@@ -20,9 +21,15 @@ from pactum.statements.royalty_schemas import Rejection
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/pnl-statements", tags=["statements"])
 
 
-def pnl_read(db: Session, view: AllianceView, item: PnlStatement) -> PnlRead:
+def pnl_read(
+    db: Session,
+    view: AllianceView,
+    item: PnlStatement,
+    issued: dict[uuid.UUID, Invoice] | None = None,
+) -> PnlRead:
     """A statement with its working, whether it recomputes identically, and its invoice."""
-    invoice = service.invoice_of(db, view, item)
+    # ``issued``: the invoices of a whole list, loaded once by the caller.
+    invoice = service.invoice_of(db, view, item) if issued is None else issued.get(item.id)
     return PnlRead(
         id=item.id,
         alliance_id=item.alliance_id,
@@ -52,7 +59,8 @@ def pnl_read(db: Session, view: AllianceView, item: PnlStatement) -> PnlRead:
 def list_statements(alliance_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> list[PnlRead]:
     """The alliance's P&L-share statements, latest quarter first."""
     view = open_alliance(db, me, alliance_id)
-    return [pnl_read(db, view, s) for s in service.list_statements(db, view)]
+    issued = invoices.invoices_by_source(db, view, "pnl")
+    return [pnl_read(db, view, s, issued) for s in service.list_statements(db, view)]
 
 
 @router.post("", response_model=PnlRead, status_code=status.HTTP_201_CREATED)

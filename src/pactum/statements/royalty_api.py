@@ -13,7 +13,8 @@ from pactum.access import AllianceView, open_alliance
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
-from pactum.models import RoyaltyStatement
+from pactum.invoices import service as invoices
+from pactum.models import Invoice, RoyaltyStatement
 from pactum.statements import royalty_service as service
 from pactum.statements.royalty_schemas import (
     Rejection,
@@ -26,9 +27,15 @@ router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/royalty-statements", 
 XLSX_MAGIC = b"PK\x03\x04"
 
 
-def royalty_read(db: Session, view: AllianceView, item: RoyaltyStatement) -> RoyaltyRead:
+def royalty_read(
+    db: Session,
+    view: AllianceView,
+    item: RoyaltyStatement,
+    issued: dict[uuid.UUID, Invoice] | None = None,
+) -> RoyaltyRead:
     """A statement with its working, whether it recomputes identically, and its invoice."""
-    invoice = service.invoice_of(db, view, item)
+    # ``issued``: the invoices of a whole list, loaded once by the caller.
+    invoice = service.invoice_of(db, view, item) if issued is None else issued.get(item.id)
     return RoyaltyRead(
         id=item.id,
         alliance_id=item.alliance_id,
@@ -71,7 +78,8 @@ Upload = Annotated[bytes, Depends(upload)]
 def list_statements(alliance_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> list[RoyaltyRead]:
     """The alliance's royalty statements, latest quarter first."""
     view = open_alliance(db, me, alliance_id)
-    return [royalty_read(db, view, s) for s in service.list_statements(db, view)]
+    issued = invoices.invoices_by_source(db, view, "royalty")
+    return [royalty_read(db, view, s, issued) for s in service.list_statements(db, view)]
 
 
 @router.post("", response_model=RoyaltyRead, status_code=status.HTTP_201_CREATED)
