@@ -34,6 +34,7 @@ from pactum.statements import fx_service, pnl_calc
 from pactum.statements.pnl_schemas import PnlCreate, PnlUpdate
 from pactum.statements.quarters import (
     EDITABLE,
+    check_decidable,
     dec,
     find_agreement,
     fingerprint,
@@ -41,6 +42,7 @@ from pactum.statements.quarters import (
     num,
     org_of,
     other,
+    record_decision,
     role_of,
     terms_for_quarter,
 )
@@ -306,15 +308,9 @@ def _decidable(
     session: Session, view: AllianceView, statement_id: uuid.UUID, expected_version: int | None
 ) -> tuple[PnlStatement, Agreement]:
     item = get_statement(session, view, statement_id, lock=True)
-    view.require("finance.approve")
     agreement = agreement_of(session, view, item)
-    if view.org_id == item.owner_org_id:
-        raise Forbidden("A party cannot approve its own statement; the partner decides.")
-    if role_of(agreement, view.org_id) != other(booking_of(item)):
-        raise Forbidden("Only the partner's finance people approve this statement.")
-    check_version(expected_version, item.version)
-    if item.status != "submitted":
-        raise Conflict(f"status: only a submitted statement can be decided (it is {item.status})")
+    partner = role_of(agreement, view.org_id) == other(booking_of(item))
+    check_decidable(view, item, expected_version, decider=partner, who="the partner")
     return item, agreement
 
 
@@ -325,12 +321,6 @@ def approve(
     item, agreement = _decidable(session, view, statement_id, expected_version)
     if not reproducible(item):  # pragma: no cover - a guard against tampered rows
         raise Conflict("result: the stored working does not match its inputs; recompute it")
-    item.status = "approved"
-    item.decided_by_id = view.principal.user_id
-    item.decided_at = utcnow()
-    item.version += 1
-    item.updated_at = item.decided_at
-    session.flush()
     invoice = None
     booking = booking_of(item)
     if item.total != 0:
@@ -350,19 +340,7 @@ def approve(
             currency=item.currency,
             payment_days=int(stored(item)["payment_days"]),
         )
-    audit_record(
-        session,
-        view,
-        item,
-        "pnl_statement",
-        "pnl_statement.approve",
-        old={"status": "submitted"},
-        new={
-            "status": "approved",
-            "total": item.total,
-            "invoice": invoice.number if invoice else None,
-        },
-    )
+    record_decision(session, view, item, "pnl_statement", invoice=invoice)
     return item, invoice
 
 
@@ -376,20 +354,5 @@ def reject(
 ) -> PnlStatement:
     """Send the statement back with a reason."""
     item, _agreement = _decidable(session, view, statement_id, expected_version)
-    item.status = "rejected"
-    item.note = data.reason
-    item.decided_by_id = view.principal.user_id
-    item.decided_at = utcnow()
-    item.version += 1
-    item.updated_at = item.decided_at
-    session.flush()
-    audit_record(
-        session,
-        view,
-        item,
-        "pnl_statement",
-        "pnl_statement.reject",
-        old={"status": "submitted"},
-        new={"status": "rejected", "reason": data.reason},
-    )
+    record_decision(session, view, item, "pnl_statement", reason=data.reason)
     return item

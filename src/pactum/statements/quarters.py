@@ -19,10 +19,18 @@ from pydantic import AfterValidator, Field
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView
+from pactum.access.records import audit_record
 from pactum.agreements import service as agreements
-from pactum.core.errors import NotFound, ValidationFailed
-from pactum.core.time import quarter_end, quarter_of, quarter_start
-from pactum.models import Agreement, AgreementVersion
+from pactum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from pactum.core.time import quarter_end, quarter_of, quarter_start, utcnow
+from pactum.core.updates import check_version
+from pactum.models import (
+    Agreement,
+    AgreementVersion,
+    Invoice,
+    PnlStatement,
+    RoyaltyStatement,
+)
 
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Quarter = Annotated[int, Field(ge=1, le=4)]
@@ -135,3 +143,60 @@ def org_of(agreement: Agreement, role: str) -> uuid.UUID:
 def other(role: str) -> str:
     """The other party's role."""
     return "licensee" if role == "licensor" else "licensor"
+
+
+def check_decidable(
+    view: AllianceView,
+    item: RoyaltyStatement | PnlStatement,
+    expected_version: int | None,
+    *,
+    decider: bool,
+    who: str,
+) -> None:
+    """The caller may approve or reject ``item``: a finance person (TEN-5) of the deciding
+    party (``decider``), never of the party that prepared it, on the version they read,
+    while it is submitted."""
+    view.require("finance.approve")
+    if view.org_id == item.owner_org_id:
+        raise Forbidden(f"A party cannot approve its own statement; {who} decides.")
+    if not decider:
+        raise Forbidden(f"Only {who}'s finance people approve this statement.")
+    check_version(expected_version, item.version)
+    if item.status != "submitted":
+        raise Conflict(f"status: only a submitted statement can be decided (it is {item.status})")
+
+
+def record_decision(
+    session: Session,
+    view: AllianceView,
+    item: RoyaltyStatement | PnlStatement,
+    object_type: str,
+    *,
+    reason: str | None = None,
+    invoice: Invoice | None = None,
+) -> None:
+    """Approve (``reason`` None) or reject a submitted statement: who and when, a new
+    version, and the audit entry (with the invoice approval issued, if any)."""
+    approved = reason is None
+    item.status = "approved" if approved else "rejected"
+    if reason is not None:
+        item.note = reason
+    item.decided_by_id = view.principal.user_id
+    item.decided_at = utcnow()
+    item.version += 1
+    item.updated_at = item.decided_at
+    session.flush()
+    new: dict[str, Any] = (
+        {"status": "approved", "total": item.total, "invoice": invoice.number if invoice else None}
+        if approved
+        else {"status": "rejected", "reason": reason}
+    )
+    audit_record(
+        session,
+        view,
+        item,
+        object_type,
+        f"{object_type}.{'approve' if approved else 'reject'}",
+        old={"status": "submitted"},
+        new=new,
+    )

@@ -41,12 +41,14 @@ from pactum.statements import fx_service, royalty_calc
 from pactum.statements.quarters import (
     EDITABLE,
     MAX_LINES,
+    check_decidable,
     dec,
     find_agreement,
     fingerprint,
     first_quarter,
     label,
     num,
+    record_decision,
     role_of,
     terms_for_quarter,
 )
@@ -438,15 +440,9 @@ def _decidable(
     expected_version: int | None,
 ) -> tuple[RoyaltyStatement, Agreement]:
     item = get_statement(session, view, statement_id, lock=True)
-    view.require("finance.approve")
     agreement = agreement_of(session, view, item)
-    if view.org_id == item.owner_org_id:
-        raise Forbidden("A party cannot approve its own statement; the licensor decides.")
-    if role_of(agreement, view.org_id) != "licensor":
-        raise Forbidden("Only the licensor's finance people approve royalty statements.")
-    check_version(expected_version, item.version)
-    if item.status != "submitted":
-        raise Conflict(f"status: only a submitted statement can be decided (it is {item.status})")
+    licensor = role_of(agreement, view.org_id) == "licensor"
+    check_decidable(view, item, expected_version, decider=licensor, who="the licensor")
     return item, agreement
 
 
@@ -457,12 +453,6 @@ def approve(
     item, agreement = _decidable(session, view, statement_id, expected_version)
     if not reproducible(item):  # pragma: no cover - a guard against tampered rows
         raise Conflict("result: the stored working does not match its inputs; recompute it")
-    item.status = "approved"
-    item.decided_by_id = view.principal.user_id
-    item.decided_at = utcnow()
-    item.version += 1
-    item.updated_at = item.decided_at
-    session.flush()
     invoice = None
     if item.total > 0:
         invoice = invoices.issue_invoice(
@@ -477,19 +467,7 @@ def approve(
             currency=item.currency,
             payment_days=int(_stored(item)["payment_days"]),
         )
-    audit_record(
-        session,
-        view,
-        item,
-        "royalty_statement",
-        "royalty_statement.approve",
-        old={"status": "submitted"},
-        new={
-            "status": "approved",
-            "total": item.total,
-            "invoice": invoice.number if invoice else None,
-        },
-    )
+    record_decision(session, view, item, "royalty_statement", invoice=invoice)
     return item, invoice
 
 
@@ -503,22 +481,7 @@ def reject(
 ) -> RoyaltyStatement:
     """Send the statement back with a reason; the licensee corrects and resubmits it."""
     item, _agreement = _decidable(session, view, statement_id, expected_version)
-    item.status = "rejected"
-    item.note = data.reason
-    item.decided_by_id = view.principal.user_id
-    item.decided_at = utcnow()
-    item.version += 1
-    item.updated_at = item.decided_at
-    session.flush()
-    audit_record(
-        session,
-        view,
-        item,
-        "royalty_statement",
-        "royalty_statement.reject",
-        old={"status": "submitted"},
-        new={"status": "rejected", "reason": data.reason},
-    )
+    record_decision(session, view, item, "royalty_statement", reason=data.reason)
     return item
 
 
