@@ -148,10 +148,6 @@ def person_edit(request: Request, user_id: uuid.UUID, db: DbSession, info: WebUs
     return _edit_page(request, person)
 
 
-def _version(form: Any) -> int:
-    return form_version(form)
-
-
 @router.post("/people/{user_id}/edit", response_class=HTMLResponse)
 def person_update(
     request: Request, user_id: uuid.UUID, db: DbSession, info: WebUser, form: Form
@@ -165,12 +161,12 @@ def person_update(
                 name=values["name"], title=values["title"], is_admin=bool(values["is_admin"])
             )
             service.update_person(
-                db, info.principal, user_id, data, expected_version=_version(form)
+                db, info.principal, user_id, data, expected_version=form_version(form)
             )
     except FORM_ERRORS as exc:
         errors = form_errors(exc, PERSON_FIELDS, PERSON_LABELS, thing="person")
         person = service.get_person(db, info.principal, user_id)
-        return _edit_page(request, person, values=values, errors=errors, version=_version(form))
+        return _edit_page(request, person, values=values, errors=errors, version=form_version(form))
     return redirect("/people", "person_updated")
 
 
@@ -187,7 +183,7 @@ def person_active(
                 info.principal,
                 user_id,
                 PersonUpdate(active=active),
-                expected_version=_version(form),
+                expected_version=form_version(form),
             )
     except FORM_ERRORS as exc:
         errors = form_errors(exc, {}, PERSON_LABELS, form="active", thing="person")

@@ -19,7 +19,7 @@ from pactum.models import FxRate
 from pactum.statements import fx_service as service
 from pactum.statements import index
 from pactum.statements.fx_schemas import FxRateCreate, FxRateUpdate
-from pactum.statements.page_helpers import version_of, whole
+from pactum.statements.page_helpers import whole
 from pactum.statements.quarters import label
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
@@ -28,6 +28,7 @@ from pactum.web.forms import (
     FormErrors,
     attempt,
     form_errors,
+    form_version,
     page,
     redirect,
 )
@@ -173,7 +174,7 @@ def fx_change(
                 view,
                 fx_rate_id,
                 FxRateUpdate.model_validate({"rate": text}),
-                expected_version=version_of(form),
+                expected_version=form_version(form),
             )
     except FORM_ERRORS as exc:
         errors = form_errors(
@@ -197,7 +198,7 @@ def fx_agree(
     service.get_rate(db, view, fx_rate_id)
     try:
         with attempt(db):
-            service.agree(db, view, fx_rate_id, expected_version=version_of(form))
+            service.agree(db, view, fx_rate_id, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, {}, {}, form=str(fx_rate_id), thing="rate")
         return _page(request, db, view, errors=errors)

@@ -12,7 +12,6 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 
 from pactum.core.errors import ValidationFailed
-from pactum.web.forms import form_version
 from pactum.web.session import CsrfFailed, WebUser, field
 
 MAX_FILE = 10 * 1024 * 1024
@@ -73,11 +72,6 @@ def whole(form: FormData, name: str) -> int | str:
     """A whole-number field as an int, or the text as typed (the schema then names it)."""
     text = field(form, name)
     return int(text) if text.isdecimal() and len(text) < 10 else text
-
-
-def version_of(form: FormData) -> int:
-    """The version the form was rendered with (missing counts as stale)."""
-    return form_version(form)
 
 
 def codes(text: str) -> list[str]:

@@ -20,7 +20,7 @@ from pactum.invoices import service as invoices
 from pactum.models import Agreement, PnlStatement
 from pactum.statements import index
 from pactum.statements import pnl_service as service
-from pactum.statements.page_helpers import exact, money, version_of, whole
+from pactum.statements.page_helpers import exact, money, whole
 from pactum.statements.pnl_schemas import PnlCreate, PnlUpdate
 from pactum.statements.quarters import EDITABLE, STATUS_LABELS, label, other, role_of
 from pactum.statements.royalty_schemas import Rejection
@@ -31,6 +31,7 @@ from pactum.web.forms import (
     FormErrors,
     attempt,
     form_errors,
+    form_version,
     page,
     redirect,
 )
@@ -327,7 +328,7 @@ def pnl_update(
                     **{k: _amount(values, k) for k in AMOUNTS},
                 }
             )
-            service.update(db, view, item.id, data, expected_version=version_of(form))
+            service.update(db, view, item.id, data, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, thing="statement")
         return _form_page(request, db, view, item=item, values=values, errors=errors)
@@ -351,7 +352,7 @@ def pnl_submit(
     item = service.get_statement(db, view, pnl_statement_id)
     try:
         with attempt(db):
-            service.submit(db, view, item.id, expected_version=version_of(form))
+            service.submit(db, view, item.id, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, form="submit", thing="statement")
         return _detail(request, db, view, item, errors=errors)
@@ -375,7 +376,7 @@ def pnl_approve(
     item = service.get_statement(db, view, pnl_statement_id)
     try:
         with attempt(db):
-            _item, invoice = service.approve(db, view, item.id, expected_version=version_of(form))
+            _item, invoice = service.approve(db, view, item.id, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, form="decide", thing="statement")
         return _detail(request, db, view, item, errors=errors)
@@ -401,7 +402,7 @@ def pnl_reject(
     try:
         with attempt(db):
             data = Rejection.model_validate({"reason": reason})
-            service.reject(db, view, item.id, data, expected_version=version_of(form))
+            service.reject(db, view, item.id, data, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, form="decide", thing="statement")
         return _detail(request, db, view, item, values={"reason": reason}, errors=errors)

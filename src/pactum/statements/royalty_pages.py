@@ -29,7 +29,6 @@ from pactum.statements.page_helpers import (
     codes,
     exact,
     money,
-    version_of,
     whole,
 )
 from pactum.statements.quarters import EDITABLE, STATUS_LABELS, find_agreement, label, role_of
@@ -41,6 +40,7 @@ from pactum.web.forms import (
     FormErrors,
     attempt,
     form_errors,
+    form_version,
     page,
     redirect,
 )
@@ -407,7 +407,7 @@ def royalty_update(
                     "exclusivity_lost": codes(values["exclusivity_lost"]),
                 }
             )
-            service.update(db, view, item.id, data, expected_version=version_of(form))
+            service.update(db, view, item.id, data, expected_version=form_version(form))
     except service.RowsRejected as exc:
         errors = _row_errors(exc, source)
         return _form_page(
@@ -436,7 +436,7 @@ def royalty_submit(
     item = service.get_statement(db, view, royalty_statement_id)
     try:
         with attempt(db):
-            service.submit(db, view, item.id, expected_version=version_of(form))
+            service.submit(db, view, item.id, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, form="submit", thing="statement")
         return _detail(request, db, view, item, errors=errors)
@@ -460,7 +460,7 @@ def royalty_approve(
     item = service.get_statement(db, view, royalty_statement_id)
     try:
         with attempt(db):
-            _item, invoice = service.approve(db, view, item.id, expected_version=version_of(form))
+            _item, invoice = service.approve(db, view, item.id, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, form="decide", thing="statement")
         return _detail(request, db, view, item, errors=errors)
@@ -487,7 +487,7 @@ def royalty_reject(
     try:
         with attempt(db):
             data = Rejection.model_validate({"reason": reason})
-            service.reject(db, view, item.id, data, expected_version=version_of(form))
+            service.reject(db, view, item.id, data, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, form="decide", thing="statement")
         return _detail(request, db, view, item, values={"reason": reason}, errors=errors)

@@ -16,7 +16,6 @@ from pactum.models import (
     AllianceParty,
 )
 from pactum.objectives.pages import KIND_LABELS, OBJECTIVE_STATUS_LABELS
-from pactum.web import forms
 from pactum.web.session import field
 
 TYPE_LABELS = {
@@ -57,11 +56,6 @@ COMMON = {
 def fetch_all(db: Session, stmt: Select[Any]) -> list[Any]:
     """Every entity a select built by the access layer returns."""
     return list(db.execute(stmt).scalars())
-
-
-def form_version(form: FormData) -> int:
-    """The form's version; missing counts as stale (see :func:`pactum.web.forms.form_version`)."""
-    return forms.form_version(form)
 
 
 def partners_of(alliance: Alliance, my_org_id: uuid.UUID | None) -> list[AllianceParty]:

@@ -19,7 +19,6 @@ from pactum.alliances.pages.common import (
     ALLIANCE_LABELS,
     COMMON,
     alliance_values,
-    form_version,
     partners_of,
     roles_text,
 )
@@ -46,6 +45,7 @@ from pactum.web.forms import (
     FormErrors,
     attempt,
     form_errors,
+    form_version,
     page,
     redirect,
 )
