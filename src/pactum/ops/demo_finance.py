@@ -27,6 +27,7 @@ from pactum.obligations.schemas import DoneCreate, ObligationCreate
 from pactum.statements import fx_service as fx
 from pactum.statements import pnl_service as pnl
 from pactum.statements import royalty_service as royalties
+from pactum.statements import trueup_lines
 from pactum.statements import trueup_service as trueups
 from pactum.statements.fx_schemas import FxRateCreate
 from pactum.statements.pnl_schemas import PnlCreate
@@ -231,7 +232,7 @@ def load_statements(
             licensor_share=Decimal("0.5"),
         ),
     )
-    _, helix_lines = trueups.add_lines(
+    _, helix_lines = trueup_lines.add_lines(
         session,
         view("helix_finance"),
         true_up.id,
@@ -252,7 +253,7 @@ def load_statements(
             ),
         ],
     )
-    trueups.add_lines(
+    trueup_lines.add_lines(
         session,
         view("meridian_finance"),
         true_up.id,
@@ -273,7 +274,7 @@ def load_statements(
             ),
         ],
     )
-    trueups.dispute_line(
+    trueup_lines.dispute_line(
         session,
         view("meridian_finance"),
         true_up.id,

@@ -19,6 +19,7 @@ from pactum.http.idempotency import IdempotencyKey, idempotent
 from pactum.models import CostLine, TrueUp
 from pactum.settings import Settings
 from pactum.signatures import service as signatures
+from pactum.statements import trueup_lines as lines
 from pactum.statements import trueup_service as service
 from pactum.statements.trueup_schemas import (
     CostLineCreate,
@@ -168,7 +169,7 @@ def add_line(
     view = open_alliance(db, me, alliance_id)
 
     def run() -> tuple[int, Any, dict[str, str]]:
-        true_up, added = service.add_lines(db, view, true_up_id, [body])
+        true_up, added = lines.add_lines(db, view, true_up_id, [body])
         return 201, line_read(added[0], true_up), {"ETag": etag(added[0].version)}
 
     scope = f"POST /alliances/{alliance_id}/true-ups/{true_up_id}/lines"
@@ -221,7 +222,7 @@ def import_lines(
         rows = parse_costs(data, filename=f"upload.{fmt}", currency=true_up.currency)
     except ImportRejected as exc:
         raise rejected(exc) from exc
-    true_up, added = service.import_lines(db, view, true_up_id, rows)
+    true_up, added = lines.import_lines(db, view, true_up_id, rows)
     return [line_read(ln, true_up) for ln in added]
 
 
@@ -244,7 +245,7 @@ def update_line(
 ) -> CostLineRead:
     """Edit one of our party's lines (If-Match: the line's ETag)."""
     view = open_alliance(db, me, alliance_id)
-    true_up, line = service.update_line(
+    true_up, line = lines.update_line(
         db, view, true_up_id, line_id, body, expected_version=expected
     )
     response.headers["ETag"] = etag(line.version)
@@ -262,7 +263,7 @@ def remove_line(
 ) -> Response:
     """Remove one of our party's lines (If-Match: the line's ETag)."""
     view = open_alliance(db, me, alliance_id)
-    service.remove_line(db, view, true_up_id, line_id, expected_version=expected)
+    lines.remove_line(db, view, true_up_id, line_id, expected_version=expected)
     return Response(status_code=204)
 
 
@@ -280,7 +281,7 @@ def dispute_line(
     """Dispute the other party's line with a reason, or withdraw the dispute
     (finance.approve; If-Match: the line's ETag)."""
     view = open_alliance(db, me, alliance_id)
-    true_up, line = service.dispute_line(
+    true_up, line = lines.dispute_line(
         db, view, true_up_id, line_id, body, expected_version=expected
     )
     response.headers["ETag"] = etag(line.version)

@@ -16,6 +16,7 @@ from pactum.core.errors import Forbidden, ValidationFailed
 from pactum.finance.imports import ImportRejected, parse_costs
 from pactum.http.db import DbSession
 from pactum.models import CostLine, TrueUp
+from pactum.statements import trueup_lines as lines
 from pactum.statements import trueup_service as service
 from pactum.statements.trueup_pages import (
     ADD_FIELDS,
@@ -75,7 +76,7 @@ def line_add(
                     "currency": true_up.currency,
                 }
             )
-            service.add_lines(db, view, true_up_id, [data])
+            lines.add_lines(db, view, true_up_id, [data])
     except FORM_ERRORS as exc:
         errors = form_errors(exc, ADD_FIELDS, ADD_LABELS, form="add", thing="true-up")
         return detail_page(request, db, view, true_up, values=values, errors=errors)
@@ -131,7 +132,7 @@ def lines_import(
             raise ValidationFailed("file", "must be at most 5 MB")
         rows = parse_costs(data, filename=upload.filename, currency=true_up.currency)
         with attempt(db):
-            service.import_lines(db, view, true_up_id, rows)
+            lines.import_lines(db, view, true_up_id, rows)
     except ImportRejected as exc:
         errors.general.append(
             f"The file was not imported: {len(exc.errors)} problem(s). Nothing was added."
@@ -223,7 +224,7 @@ def line_update(
                     "amount": money_text(values["amount"]),
                 }
             )
-            service.update_line(
+            lines.update_line(
                 db, view, true_up_id, line_id, data, expected_version=form_version(form)
             )
     except FORM_ERRORS as exc:
@@ -251,7 +252,7 @@ def line_remove(
     service.get_line(db, view, true_up, line_id)
     try:
         with attempt(db):
-            service.remove_line(db, view, true_up_id, line_id, expected_version=form_version(form))
+            lines.remove_line(db, view, true_up_id, line_id, expected_version=form_version(form))
     except FORM_ERRORS as exc:
         errors = form_errors(exc, {}, {}, form=f"line-{line_id}", thing="cost line")
         return detail_page(request, db, view, true_up, errors=errors)
@@ -281,7 +282,7 @@ def line_dispute(
     try:
         with attempt(db):
             data = DisputeSet(disputed=disputed, reason=values[reason_id])
-            service.dispute_line(
+            lines.dispute_line(
                 db, view, true_up_id, line_id, data, expected_version=form_version(form)
             )
     except FORM_ERRORS as exc:

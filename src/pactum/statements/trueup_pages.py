@@ -18,6 +18,8 @@ from pactum.models import Agreement, TrueUp
 from pactum.signatures import service as signatures
 from pactum.statements import trueup_service as service
 from pactum.statements.page_helpers import money
+from pactum.statements.quarters import role_of
+from pactum.statements.trueup_calc import PARTIES
 from pactum.statements.trueup_chart import positions_chart
 from pactum.statements.trueup_schemas import (
     SignatureCreate,
@@ -310,10 +312,8 @@ def detail_page(
     result = service.result_of(true_up)
     inputs = service.inputs_of(true_up)
     digest = service.content_sha256(true_up)
-    mine = service._party_of(agreement, view.org_id)
-    parties = [
-        (p, names.get(uuid.UUID(inputs["parties"][p]), PARTY_LABELS[p])) for p in service.PARTIES
-    ]
+    mine = role_of(agreement, view.org_id)
+    parties = [(p, names.get(uuid.UUID(inputs["parties"][p]), PARTY_LABELS[p])) for p in PARTIES]
     shown = signatures.manifestations(service.signatures_of(db, view, true_up), names, digest)
     valid_orgs = {m.party for m in shown if m.valid}
     is_open = true_up.status == "draft"
@@ -435,7 +435,7 @@ def _export(
                 PARTY_LABELS[p],
                 *(parties[p][k] for k in RESULT_KEYS),
             ]
-            for p in service.PARTIES
+            for p in PARTIES
         ]
         return table_response(fmt, f"{stem}-result", RESULT_HEADER, rows, title="Result")
     shown = signatures.manifestations(

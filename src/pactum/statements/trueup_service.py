@@ -16,7 +16,6 @@ resolved is not automated yet: the parties record it in a later quarter's true-u
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, cast
 
@@ -29,24 +28,19 @@ from pactum.agreements.terms import parse_terms
 from pactum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from pactum.core.time import quarter_end, quarter_start, utcnow
 from pactum.core.updates import check_version, diff, reject_nulls
-from pactum.finance import sharing
-from pactum.finance.imports import CostRow
-from pactum.finance.money import ZERO, to_cents
 from pactum.invoices import service as invoices
 from pactum.models import Agreement, CostLine, Invoice, Signature, TrueUp
 from pactum.settings import Settings
 from pactum.signatures import service as signatures
+from pactum.statements.quarters import role_of
+from pactum.statements.trueup_calc import PARTIES, cents_text, compute
 from pactum.statements.trueup_schemas import (
-    CostLineCreate,
-    CostLineUpdate,
-    DisputeSet,
     SignatureCreate,
     TrueUpCreate,
     TrueUpUpdate,
 )
 
 OBJECT_TYPE = "true_up"
-PARTIES = ("licensor", "licensee")
 SIGNING_ROLE = "finance"
 SIGNING_MEANING = "approval"
 LINE_FIELDS = ("work_package", "category", "description", "amount", "currency")
@@ -56,82 +50,6 @@ BUDGET_FIELDS = (
     "licensee_budget",
     "licensee_budget_decision",
 )
-
-
-# --- the pure computation -------------------------------------------------------------
-
-
-def _money(value: Decimal) -> str:
-    return str(to_cents(value))
-
-
-def _payment(amounts: dict[str, Decimal], orgs: dict[str, str]) -> dict[str, str] | None:
-    """Who pays whom: the party whose balance is positive pays the other."""
-    for payer in PARTIES:
-        if amounts[payer] > 0:
-            payee = next(p for p in PARTIES if p != payer)
-            return {
-                "payer": payer,
-                "payee": payee,
-                "payer_org_id": orgs[payer],
-                "payee_org_id": orgs[payee],
-                "amount": _money(amounts[payer]),
-            }
-    return None
-
-
-def compute(inputs: dict[str, Any]) -> dict[str, Any]:
-    """The true-up's result from its stored inputs (deterministic: recomputing the stored
-    inputs gives the stored result). Amounts are decimal strings to the cent."""
-    share = Decimal(inputs["licensor_share"])
-    overrun = Decimal(inputs["overrun"])
-    budgets = {p: Decimal(inputs["budgets"][p]["amount"]) for p in PARTIES}
-    lines = [
-        sharing.CostLine(
-            party=ln["party"],
-            work_package=ln["work_package"],
-            category=ln["category"],
-            amount=Decimal(ln["amount"]),
-            disputed=bool(ln["disputed"]),
-        )
-        for ln in inputs["lines"]
-    ]
-    outcome = sharing.true_up(
-        lines,
-        budgets=budgets,
-        overrun=overrun,
-        split={"licensor": share, "licensee": 1 - share},
-    )
-    disputed = dict.fromkeys(PARTIES, ZERO)
-    counts = dict.fromkeys(PARTIES, 0)
-    for line in lines:
-        counts[line.party] += 1
-        if line.disputed:
-            disputed[line.party] += line.amount
-    orgs = inputs["parties"]
-    parties = {}
-    for p in PARTIES:
-        pos = outcome.parties[p]
-        parties[p] = {
-            "org_id": orgs[p],
-            "lines": counts[p],
-            "budget": _money(budgets[p]),
-            "cap": _money(budgets[p] * (1 + overrun)),
-            "reported": _money(pos.reported),
-            "disputed": _money(disputed[p]),
-            "shareable": _money(pos.shareable),
-            "excess": _money(pos.excess),
-            "share": _money(pos.share),
-            "balance_now": _money(pos.balance_now),
-            "balance_held": _money(pos.balance_held),
-        }
-    return {
-        "parties": parties,
-        "shareable_total": _money(outcome.shareable_total),
-        "shareable_undisputed": _money(outcome.shareable_undisputed),
-        "payment_now": _payment({p: outcome.parties[p].balance_now for p in PARTIES}, orgs),
-        "payment_held": _payment({p: outcome.parties[p].balance_held for p in PARTIES}, orgs),
-    }
 
 
 # --- reading --------------------------------------------------------------------------
@@ -219,16 +137,8 @@ def invoice_of(session: Session, view: AllianceView, true_up: TrueUp) -> Invoice
 # --- writing --------------------------------------------------------------------------
 
 
-def _party_of(agreement: Agreement, org_id: uuid.UUID) -> str | None:
-    if org_id == agreement.licensor_org_id:
-        return "licensor"
-    if org_id == agreement.licensee_org_id:
-        return "licensee"
-    return None
-
-
-def _my_party(agreement: Agreement, view: AllianceView) -> str:
-    party = _party_of(agreement, view.org_id)
+def my_party(agreement: Agreement, view: AllianceView) -> str:
+    party = role_of(agreement, view.org_id)
     if party is None:
         raise Forbidden("Only the agreement's two parties take part in its true-ups.")
     return party
@@ -255,7 +165,7 @@ def _split(
     return Decimal(repr(shares[phase]))
 
 
-def _check_open(true_up: TrueUp) -> None:
+def check_open(true_up: TrueUp) -> None:
     if true_up.status != "draft":
         raise Conflict(f"status: the true-up is {true_up.status} and no longer changes")
 
@@ -263,17 +173,17 @@ def _check_open(true_up: TrueUp) -> None:
 def _line_input(line: CostLine, agreement: Agreement) -> dict[str, Any]:
     return {
         "id": str(line.id),
-        "party": _party_of(agreement, line.party_org_id) or "unknown",
+        "party": role_of(agreement, line.party_org_id) or "unknown",
         "work_package": line.work_package,
         "category": line.category,
         "description": line.description,
-        "amount": _money(line.amount),
+        "amount": cents_text(line.amount),
         "disputed": line.disputed,
         "dispute_reason": line.dispute_reason,
     }
 
 
-def _refresh(
+def refresh(
     session: Session,
     view: AllianceView,
     true_up: TrueUp,
@@ -302,7 +212,7 @@ def create_true_up(session: Session, view: AllianceView, data: TrueUpCreate) -> 
     """Open a quarter's true-up under an agreement (finance.write of either party)."""
     view.require("finance.write")
     agreement = agreements.get_agreement(session, view, data.agreement_id)
-    _my_party(agreement, view)
+    my_party(agreement, view)
     start, end = quarter_start(data.year, data.quarter), quarter_end(data.year, data.quarter)
     if end < agreement.effective_date:
         raise ValidationFailed(
@@ -337,11 +247,11 @@ def create_true_up(session: Session, view: AllianceView, data: TrueUpCreate) -> 
         },
         "budgets": {
             "licensor": {
-                "amount": _money(data.licensor_budget),
+                "amount": cents_text(data.licensor_budget),
                 "decision": data.licensor_budget_decision,
             },
             "licensee": {
-                "amount": _money(data.licensee_budget),
+                "amount": cents_text(data.licensee_budget),
                 "decision": data.licensee_budget_decision,
             },
         },
@@ -421,9 +331,9 @@ def update_true_up(
     true_up = get_true_up(session, view, true_up_id, lock=True)
     view.require("finance.write")
     agreement = agreement_of(session, view, true_up)
-    _my_party(agreement, view)
+    my_party(agreement, view)
     check_version(expected_version, true_up.version)
-    _check_open(true_up)
+    check_open(true_up)
     changes = data.model_dump(exclude_unset=True)
     reject_nulls(changes, nullable=("licensor_share", "phase"))
     current = _budget_values(true_up)
@@ -452,7 +362,7 @@ def update_true_up(
     budgets = {p: dict(inputs["budgets"][p]) for p in PARTIES}
     for p in PARTIES:
         if f"{p}_budget" in new:
-            budgets[p]["amount"] = _money(new[f"{p}_budget"])
+            budgets[p]["amount"] = cents_text(new[f"{p}_budget"])
         if f"{p}_budget_decision" in new:
             budgets[p]["decision"] = new[f"{p}_budget_decision"]
     inputs["budgets"] = budgets
@@ -462,210 +372,9 @@ def update_true_up(
     true_up.inputs = inputs
     if "note" in new:
         true_up.note = new["note"]
-    _refresh(session, view, true_up, agreement, reason="the true-up's inputs changed")
+    refresh(session, view, true_up, agreement, reason="the true-up's inputs changed")
     audit_record(session, view, true_up, OBJECT_TYPE, "true_up.update", old=old, new=new)
     return true_up
-
-
-def _own_line(
-    session: Session,
-    view: AllianceView,
-    true_up_id: uuid.UUID,
-    line_id: uuid.UUID,
-    expected_version: int | None,
-) -> tuple[TrueUp, Agreement, CostLine]:
-    true_up = get_true_up(session, view, true_up_id, lock=True)
-    line = get_line(session, view, true_up, line_id)
-    view.require("finance.write")
-    agreement = agreement_of(session, view, true_up)
-    _my_party(agreement, view)
-    if line.party_org_id != view.org_id:
-        raise Forbidden("Only the party that incurred a cost edits or removes its line.")
-    check_version(expected_version, line.version)
-    _check_open(true_up)
-    return true_up, agreement, line
-
-
-def _line_audit(line: CostLine) -> dict[str, Any]:
-    return {k: getattr(line, k) for k in (*LINE_FIELDS, "party_org_id")}
-
-
-def _check_currency(true_up: TrueUp, currency: str) -> None:
-    if currency != true_up.currency:
-        raise ValidationFailed("currency", f"must be the true-up's currency ({true_up.currency})")
-
-
-def add_lines(
-    session: Session,
-    view: AllianceView,
-    true_up_id: uuid.UUID,
-    rows: Sequence[CostLineCreate],
-    *,
-    source: str = "entered",
-) -> tuple[TrueUp, list[CostLine]]:
-    """Add cost lines of the caller's party (entered one by one or imported)."""
-    true_up = get_true_up(session, view, true_up_id, lock=True)
-    view.require("finance.write")
-    agreement = agreement_of(session, view, true_up)
-    _my_party(agreement, view)
-    _check_open(true_up)
-    if not rows:
-        raise ValidationFailed("lines", "add at least one cost line")
-    for row in rows:
-        _check_currency(true_up, row.currency)
-    added = []
-    for row in rows:
-        line = CostLine(
-            alliance_id=view.alliance_id,
-            owner_org_id=view.org_id,
-            visibility="shared",
-            true_up_id=true_up.id,
-            party_org_id=view.org_id,
-            work_package=row.work_package,
-            category=row.category,
-            description=row.description,
-            amount=row.amount,
-            currency=row.currency,
-            created_by_id=view.principal.user_id,
-        )
-        session.add(line)
-        added.append(line)
-    session.flush()
-    _refresh(session, view, true_up, agreement, reason="cost lines were added")
-    for line in added:
-        audit_record(
-            session,
-            view,
-            true_up,
-            OBJECT_TYPE,
-            "true_up.line_add",
-            new={"line_id": line.id, "source": source, **_line_audit(line)},
-        )
-    return true_up, added
-
-
-def import_lines(
-    session: Session, view: AllianceView, true_up_id: uuid.UUID, rows: Sequence[CostRow]
-) -> tuple[TrueUp, list[CostLine]]:
-    """Add the rows of an imported file (already checked row by row) as the caller's
-    party's cost lines, in the true-up's currency."""
-    true_up = get_true_up(session, view, true_up_id, lock=True)
-    return add_lines(
-        session,
-        view,
-        true_up_id,
-        [
-            CostLineCreate(
-                work_package=r.work_package,
-                category=r.category,
-                description=r.description,
-                amount=r.amount,
-                currency=true_up.currency,
-            )
-            for r in rows
-        ],
-        source="imported",
-    )
-
-
-def update_line(
-    session: Session,
-    view: AllianceView,
-    true_up_id: uuid.UUID,
-    line_id: uuid.UUID,
-    data: CostLineUpdate,
-    *,
-    expected_version: int | None,
-) -> tuple[TrueUp, CostLine]:
-    """Edit one of the caller's party's lines (a dispute on it stays until withdrawn)."""
-    true_up, agreement, line = _own_line(session, view, true_up_id, line_id, expected_version)
-    changes = data.model_dump(exclude_unset=True)
-    reject_nulls(changes)
-    if "currency" in changes:
-        _check_currency(true_up, changes["currency"])
-    old, new = diff(line, changes)
-    if not new:
-        return true_up, line
-    for key, value in new.items():
-        setattr(line, key, value)
-    line.version += 1
-    session.flush()
-    _refresh(session, view, true_up, agreement, reason="a cost line changed")
-    audit_record(
-        session,
-        view,
-        true_up,
-        OBJECT_TYPE,
-        "true_up.line_update",
-        old={"line_id": line.id, **old},
-        new={"line_id": line.id, **new},
-    )
-    return true_up, line
-
-
-def remove_line(
-    session: Session,
-    view: AllianceView,
-    true_up_id: uuid.UUID,
-    line_id: uuid.UUID,
-    *,
-    expected_version: int | None,
-) -> TrueUp:
-    """Remove one of the caller's party's lines (also how a party accepts a dispute)."""
-    true_up, agreement, line = _own_line(session, view, true_up_id, line_id, expected_version)
-    gone = {"line_id": line.id, **_line_audit(line), "disputed": line.disputed}
-    session.delete(line)
-    session.flush()
-    _refresh(session, view, true_up, agreement, reason="a cost line was removed")
-    audit_record(session, view, true_up, OBJECT_TYPE, "true_up.line_remove", old=gone)
-    return true_up
-
-
-def dispute_line(
-    session: Session,
-    view: AllianceView,
-    true_up_id: uuid.UUID,
-    line_id: uuid.UUID,
-    data: DisputeSet,
-    *,
-    expected_version: int | None,
-) -> tuple[TrueUp, CostLine]:
-    """The other party's finance officer disputes a line with a reason, or withdraws it."""
-    true_up = get_true_up(session, view, true_up_id, lock=True)
-    line = get_line(session, view, true_up, line_id)
-    view.require("finance.approve")
-    agreement = agreement_of(session, view, true_up)
-    _my_party(agreement, view)
-    if line.party_org_id == view.org_id:
-        raise Conflict("disputed: a party does not dispute its own line; edit or remove it")
-    check_version(expected_version, line.version)
-    _check_open(true_up)
-    if data.disputed and not data.reason:
-        raise ValidationFailed("reason", "is required to dispute a line")
-    reason = data.reason if data.disputed else ""
-    if (line.disputed, line.dispute_reason) == (data.disputed, reason):
-        return true_up, line
-    old = {"line_id": line.id, "disputed": line.disputed, "dispute_reason": line.dispute_reason}
-    line.disputed, line.dispute_reason = data.disputed, reason
-    line.version += 1
-    session.flush()
-    _refresh(
-        session,
-        view,
-        true_up,
-        agreement,
-        reason="a line was disputed" if data.disputed else "a dispute was withdrawn",
-    )
-    audit_record(
-        session,
-        view,
-        true_up,
-        OBJECT_TYPE,
-        "true_up.line_dispute" if data.disputed else "true_up.line_dispute_withdrawn",
-        old=old,
-        new={"line_id": line.id, "disputed": line.disputed, "dispute_reason": reason},
-    )
-    return true_up, line
 
 
 def sign_true_up(
@@ -681,8 +390,8 @@ def sign_true_up(
     true_up = get_true_up(session, view, true_up_id, lock=True)
     view.require("finance.approve")
     agreement = agreement_of(session, view, true_up)
-    _my_party(agreement, view)
-    _check_open(true_up)
+    my_party(agreement, view)
+    check_open(true_up)
     if data.meaning != SIGNING_MEANING:
         raise ValidationFailed("meaning", "a true-up is signed off with the meaning approval")
     signature = signatures.sign(
