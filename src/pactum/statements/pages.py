@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pactum.statements import fx_pages, pnl_pages, royalty_pages, trueup_line_pages, trueup_pages
+from pactum.statements import (
+    fx_pages,
+    pnl_pages,
+    royalty_exports,
+    royalty_pages,
+    trueup_exports,
+    trueup_line_pages,
+    trueup_pages,
+)
 
 router = APIRouter()
-for _module in (fx_pages, royalty_pages, trueup_pages, trueup_line_pages, pnl_pages):
+for _module in (
+    fx_pages,
+    royalty_pages,
+    royalty_exports,
+    trueup_pages,
+    trueup_line_pages,
+    trueup_exports,
+    pnl_pages,
+):
     router.include_router(_module.router)
