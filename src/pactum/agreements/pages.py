@@ -228,7 +228,7 @@ def _detail(
 ) -> HTMLResponse:
     versions = service.versions(db, view, agreement.id)
     today = utcnow().date()
-    current = next((v for v in reversed(versions) if v.effective_date <= today), None)
+    current = service.in_force(versions, today)
     shown = current or versions[0]
     names = view.party_names
     return page(

@@ -76,12 +76,17 @@ def terms_on(
     session: Session, view: AllianceView, agreement: Agreement, on: date
 ) -> AgreementVersion:
     """The version in force on ``on``: the latest whose effective date is not after it."""
-    found = [v for v in versions(session, view, agreement.id) if v.effective_date <= on]
-    if not found:
+    found = in_force(versions(session, view, agreement.id), on)
+    if found is None:
         raise ValidationFailed(
             "on", f"the agreement is not in force before {agreement.effective_date.isoformat()}"
         )
-    return found[-1]
+    return found
+
+
+def in_force(found: list[AgreementVersion], on: date) -> AgreementVersion | None:
+    """Of an agreement's versions (oldest first), the one in force on ``on``, if any."""
+    return next((v for v in reversed(found) if v.effective_date <= on), None)
 
 
 def _party_orgs(view: AllianceView) -> set[uuid.UUID]:

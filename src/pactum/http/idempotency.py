@@ -68,6 +68,21 @@ def _find(db: Session, user_id: Any, key: str) -> IdempotentRequest | None:
     ).scalar_one_or_none()
 
 
+def _claim(db: Session, me: Principal, key: str, fingerprint: str) -> IdempotentRequest | None:
+    """Write the key's row before the work; ``None`` when the key is already taken (by an
+    earlier request, or a concurrent one that committed first)."""
+    if _find(db, me.user_id, key) is not None:
+        return None
+    claim = IdempotentRequest(user_id=me.user_id, key=key, fingerprint=fingerprint)
+    try:
+        with db.begin_nested():
+            db.add(claim)
+            db.flush()
+    except IntegrityError:
+        return None
+    return claim
+
+
 def idempotent(
     db: Session,
     me: Principal,
@@ -87,19 +102,11 @@ def idempotent(
         return JSONResponse(jsonable_encoder(payload), status_code=status_code, headers=headers)
     key = _check_key(key)
     fingerprint = _fingerprint(scope, body)
-    found = _find(db, me.user_id, key)
-    if found is not None:
-        return _replay(found, fingerprint)
-    claim = IdempotentRequest(user_id=me.user_id, key=key, fingerprint=fingerprint)
-    try:
-        with db.begin_nested():
-            db.add(claim)
-            db.flush()
-    except IntegrityError:
-        # A concurrent request with this key committed first: answer as it did.
+    claim = _claim(db, me, key, fingerprint)
+    if claim is None:
+        # Used before, or by a concurrent request that committed first: answer as it did.
         found = _find(db, me.user_id, key)
-        if found is None:  # pragma: no cover - the unique index guarantees a row
-            raise
+        assert found is not None  # the unique index guarantees the row
         return _replay(found, fingerprint)
     status_code, payload, headers = run()
     encoded = jsonable_encoder(payload)
@@ -118,15 +125,4 @@ def first_use(db: Session, me: Principal, key: str, *, scope: str) -> bool:
         key = _check_key(key)
     except ValidationFailed:
         return True
-    if _find(db, me.user_id, key) is not None:
-        return False
-    claim = IdempotentRequest(
-        user_id=me.user_id, key=key, fingerprint=_fingerprint(scope, None), status_code=303
-    )
-    try:
-        with db.begin_nested():
-            db.add(claim)
-            db.flush()
-    except IntegrityError:
-        return False
-    return True
+    return _claim(db, me, key, _fingerprint(scope, None)) is not None

@@ -115,8 +115,10 @@ def _new_form(
     ]
     suggestions: list[tuple[str, str, str]] = []
     today = utcnow().date()
+    versions = agreements.versions_of(db, view, [a.id for a in found])
     for a in found:
-        version = agreements.terms_on(db, view, a, max(today, a.effective_date))
+        version = agreements.in_force(versions[a.id], max(today, a.effective_date))
+        assert version is not None  # version 1 is in force from the effective date
         suggestions += [
             (str(a.id), label, f"{amount:.2f}")
             for label, amount in payable_events(parse_terms(version.terms))

@@ -19,9 +19,9 @@ def _money(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _frame(title: str, body: str, description: str) -> Markup:
+def _frame(title: str, body: str, description: str, height: int = HEIGHT) -> Markup:
     return Markup(  # noqa: S704  (every interpolated text is escaped here)
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
         f"<desc>{escape(description)}</desc>{body}</svg>"
     )
@@ -147,8 +147,4 @@ def timeline(title: str, start: date, end: date, items: Sequence[tuple[date, str
             f"{escape(day.strftime('%d %b %Y'))}</text>"
         )
     described = "; ".join(f"{d.isoformat()} {label} ({s})" for d, label, s in shown)
-    return Markup(  # noqa: S704  (every interpolated text is escaped here)
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
-        f"<desc>{escape(described or 'Nothing scheduled.')}</desc>{''.join(body)}</svg>"
-    )
+    return _frame(title, "".join(body), described or "Nothing scheduled.", height)
