@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -25,6 +24,7 @@ from pactum.core.errors import ValidationFailed
 from pactum.core.time import utcnow
 from pactum.http.db import DbSession
 from pactum.models import AGREEMENT_TYPES, Agreement
+from pactum.scenarios.template import template_deal
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     DONE_MESSAGES,
@@ -101,12 +101,10 @@ LABELS = {
     "status": "Status",
     "on": "Terms in force on",
 }
-TEMPLATE_TERMS = Path(__file__).parents[1] / "scenarios" / "template_deal.yaml"
 
 
 def _template_terms() -> str:
-    deal = yaml.safe_load(TEMPLATE_TERMS.read_text(encoding="utf-8"))
-    return str(yaml.safe_dump(deal["terms"], sort_keys=False))
+    return str(yaml.safe_dump(template_deal()["terms"], sort_keys=False))
 
 
 def _terms_from_text(text: str) -> dict[str, Any]:

@@ -6,10 +6,8 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, get_scoped, scoped
@@ -27,8 +25,8 @@ from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.models import Agreement, AgreementVersion, ValuationScenario
 from pactum.scenarios import service as scenarios
 from pactum.scenarios.schemas import ScenarioCreate
+from pactum.scenarios.template import template_deal
 
-TEMPLATE_DEAL = Path(__file__).parents[1] / "scenarios" / "template_deal.yaml"
 STATUS_FLOW = {
     "draft": {"in_force", "terminated"},
     "in_force": {"expired", "terminated"},
@@ -256,12 +254,6 @@ def amend(
     return version
 
 
-def _template_deal() -> dict[str, Any]:
-    data = yaml.safe_load(TEMPLATE_DEAL.read_text(encoding="utf-8"))
-    assert isinstance(data, dict)
-    return data
-
-
 def value_agreement(
     session: Session, view: AllianceView, agreement_id: uuid.UUID, data: ValueRequest
 ) -> ValuationScenario:
@@ -270,7 +262,7 @@ def value_agreement(
     view.require("scenarios.write")
     on = data.on or utcnow().date()
     version = terms_on(session, view, agreement, on)
-    deal = _template_deal()
+    deal = template_deal()
     if data.asset is not None:
         deal["asset"] = data.asset
     deal["terms"] = version.terms

@@ -8,10 +8,8 @@ import uuid
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy.orm import Session
 
 from pactum.access import Principal, open_alliance
@@ -24,6 +22,7 @@ from pactum.milestones import service as milestones
 from pactum.milestones.schemas import ClaimCreate, DisputeCreate
 from pactum.obligations import service as obligations
 from pactum.obligations.schemas import DoneCreate, ObligationCreate
+from pactum.scenarios.template import template_deal
 from pactum.statements import fx_service as fx
 from pactum.statements import pnl_service as pnl
 from pactum.statements import royalty_service as royalties
@@ -34,11 +33,9 @@ from pactum.statements.pnl_schemas import PnlCreate
 from pactum.statements.royalty_schemas import RoyaltyCreate, SalesLineIn
 from pactum.statements.trueup_schemas import CostLineCreate, DisputeSet, TrueUpCreate
 
-TEMPLATE = Path(__file__).parents[1] / "scenarios" / "template_deal.yaml"
-
 
 def _terms() -> dict[str, Any]:
-    terms = dict(yaml.safe_load(TEMPLATE.read_text(encoding="utf-8"))["terms"])
+    terms = dict(template_deal()["terms"])
     terms["profit_split"] = 0.5
     return terms
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -18,6 +17,7 @@ from pactum.http.db import DbSession
 from pactum.models import ValuationScenario
 from pactum.scenarios import service
 from pactum.scenarios.schemas import ScenarioCreate, ScenarioUpdate
+from pactum.scenarios.template import template_text
 from pactum.web import svg
 from pactum.web.forms import (
     FORM_ERRORS,
@@ -48,7 +48,6 @@ LABELS = {
     "seed": "Seed",
     "visibility": "Who can see it",
 }
-TEMPLATE = Path(__file__).with_name("template_deal.yaml")
 
 # Key inputs shown as form fields; they override the same values in the deal file.
 KEY_INPUTS: tuple[tuple[str, str, tuple[str | int, ...], type], ...] = (
@@ -246,7 +245,7 @@ def scenario_new(
     """The form to value a deal."""
     view = open_alliance(db, info.principal, alliance_id)
     values = {
-        "deal": TEMPLATE.read_text(encoding="utf-8"),
+        "deal": template_text(),
         "trials": "100000",
         "seed": "1",
         "visibility": "private",
