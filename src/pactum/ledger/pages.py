@@ -27,6 +27,7 @@ from pactum.web.forms import (
     DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
+    amount_text,
     attempt,
     form_errors,
     page,
@@ -208,9 +209,7 @@ def payment_create(
     url = f"/alliances/{alliance_id}/finance/invoices/{invoice_id}"
     try:
         with attempt(db):
-            data = PaymentCreate.model_validate(
-                {**values, "amount": values["amount"].replace(",", "")}
-            )
+            data = PaymentCreate.model_validate({**values, "amount": amount_text(values["amount"])})
             if not first_use(db, info.principal, field(form, "form_key"), scope=url):
                 return redirect(url, "payment_recorded")
             invoices.record_payment(db, view, invoice_id, data)

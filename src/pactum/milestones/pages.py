@@ -25,6 +25,7 @@ from pactum.web.forms import (
     DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
+    amount_text,
     attempt,
     form_errors,
     form_version,
@@ -165,9 +166,7 @@ def claim_create(
     values["evidence"] = str(form.get("evidence", ""))
     try:
         with attempt(db):
-            data = ClaimCreate.model_validate(
-                {k: v.replace(",", "") if k == "amount" else v for k, v in values.items()}
-            )
+            data = ClaimCreate.model_validate({**values, "amount": amount_text(values["amount"])})
             claim = service.create_claim(db, view, data)
     except FORM_ERRORS as exc:
         return _new_form(request, db, view, values, form_errors(exc, FIELDS, LABELS, thing="claim"))

@@ -37,6 +37,7 @@ from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,
+    amount_text,
     attempt,
     checkbox,
     form_errors,
@@ -205,7 +206,7 @@ def _schema_input(values: dict[str, str]) -> dict[str, Any]:
         "kind": values["kind"],
         "agreement_id": values["agreement_id"] or None,
         "responsible_org_id": values["responsible_org_id"] or None,
-        "amount": values["amount"].replace(",", "") or None,
+        "amount": amount_text(values["amount"]) or None,
         "currency": values["currency"] or None,
         "rule": _rule_input(values),
         "remind_days": values["remind_days"] or 7,

@@ -26,6 +26,7 @@ from pactum.web.forms import (
     DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
+    amount_text,
     attempt,
     form_errors,
     form_version,
@@ -143,7 +144,7 @@ def fx_propose(
                     "quarter": whole(form, "quarter"),
                     "currency": values["currency"],
                     "target": values["target"],
-                    "rate": values["rate"].replace(",", ""),
+                    "rate": amount_text(values["rate"]),
                 }
             )
             service.propose(db, view, data)
@@ -165,7 +166,7 @@ def fx_change(
     """Propose a different rate (a counter-proposal or a correction)."""
     view = open_alliance(db, info.principal, alliance_id)
     service.get_rate(db, view, fx_rate_id)
-    text = field(form, "rate").replace(",", "")
+    text = amount_text(field(form, "rate"))
     target = f"rate-{fx_rate_id}"
     try:
         with attempt(db):

@@ -29,6 +29,7 @@ from pactum.web.forms import (
     DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
+    amount_text,
     attempt,
     form_errors,
     form_version,
@@ -67,7 +68,7 @@ LABELS = {
 
 
 def _amount(values: dict[str, str], name: str) -> str:
-    return values[name].replace(",", "") or "0"
+    return amount_text(values[name]) or "0"
 
 
 def _split(values: dict[str, str]) -> str | None:

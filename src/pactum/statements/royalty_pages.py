@@ -38,6 +38,7 @@ from pactum.web.forms import (
     DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
+    amount_text,
     attempt,
     form_errors,
     form_version,
@@ -202,8 +203,7 @@ def royalty_create(
                     "agreement_id": values["agreement_id"],
                     "year": whole(form, "year"),
                     "quarter": whole(form, "quarter"),
-                    "third_party_royalties": values["third_party_royalties"].replace(",", "")
-                    or "0",
+                    "third_party_royalties": amount_text(values["third_party_royalties"]) or "0",
                     "third_party_currency": values["third_party_currency"] or None,
                     "term_ended": codes(values["term_ended"]),
                     "exclusivity_lost": codes(values["exclusivity_lost"]),
@@ -400,8 +400,7 @@ def royalty_update(
             data = RoyaltyUpdate.model_validate(
                 {
                     "lines": lines,
-                    "third_party_royalties": values["third_party_royalties"].replace(",", "")
-                    or "0",
+                    "third_party_royalties": amount_text(values["third_party_royalties"]) or "0",
                     "third_party_currency": values["third_party_currency"] or None,
                     "term_ended": codes(values["term_ended"]),
                     "exclusivity_lost": codes(values["exclusivity_lost"]),

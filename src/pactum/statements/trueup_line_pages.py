@@ -27,7 +27,6 @@ from pactum.statements.trueup_pages import (
     MAX_UPLOAD,
     base_url,
     detail_page,
-    money_text,
 )
 from pactum.statements.trueup_schemas import (
     CostLineCreate,
@@ -37,6 +36,7 @@ from pactum.statements.trueup_schemas import (
 from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,
+    amount_text,
     attempt,
     form_errors,
     form_version,
@@ -72,7 +72,7 @@ def line_add(
                     "work_package": values["add-work_package"],
                     "category": values["add-category"],
                     "description": values["add-description"],
-                    "amount": money_text(values["add-amount"]),
+                    "amount": amount_text(values["add-amount"]),
                     "currency": true_up.currency,
                 }
             )
@@ -221,7 +221,7 @@ def line_update(
                     "work_package": values["work_package"],
                     "category": values["category"],
                     "description": values["description"],
-                    "amount": money_text(values["amount"]),
+                    "amount": amount_text(values["amount"]),
                 }
             )
             lines.update_line(

@@ -31,6 +31,7 @@ from pactum.web.forms import (
     DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
+    amount_text,
     attempt,
     form_errors,
     form_version,
@@ -104,11 +105,6 @@ ADD_FIELDS, ADD_LABELS = _prefixed("add", LINE_FIELDS)
 SIGN_FIELDS, SIGN_LABELS = _prefixed(
     "sign", {"printed_name": "printed_name", "password": "password", "meaning": "printed_name"}
 )
-
-
-def money_text(value: str) -> str:
-    """``1,000.50`` or ``1 000.50`` as typed -> ``1000.50`` for the schema."""
-    return value.replace(",", "").replace(" ", "").replace("\u00a0", "")
 
 
 def percent(value: object) -> str:
@@ -268,7 +264,7 @@ def _trueup_body(values: dict[str, str], keys: tuple[str, ...]) -> dict[str, Any
     for key in keys:
         value = values.get(key, "")
         if key in {"licensor_budget", "licensee_budget"}:
-            body[key] = money_text(value)
+            body[key] = amount_text(value)
         elif key in {"licensor_share", "phase"}:
             body[key] = value or None
         else:

@@ -104,6 +104,12 @@ def checkbox(form: FormData, name: str) -> bool:
     return form.get(name) is not None
 
 
+def amount_text(value: str) -> str:
+    """An amount as typed (``1,000.50``, ``1 000.50``) without its thousands separators,
+    for the schema to check."""
+    return value.replace(",", "").replace(" ", "").replace("\u00a0", "")
+
+
 def form_version(form: FormData) -> int:
     """The version an edit form was rendered with. A missing or unreadable one counts as
     stale (-1 never matches), so a hand-made POST cannot skip the version check (DATA-1)."""
