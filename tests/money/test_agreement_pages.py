@@ -71,6 +71,8 @@ def test_record_amend_and_value_through_the_pages(
     assert export.status_code == 200
     assert "Phase 1 milestone raised" in export.text
     assert client.get(f"{base}.xlsx").status_code == 200
+    events = client.get(f"{base}/{agreement_id}/events.csv")
+    assert "Successful completion of Phase 1,2000000.00,USD" in events.text
     valued = client.post(
         f"{base}/{agreement_id}/value", data={"csrf_token": csrf, "on": ""}, follow_redirects=False
     )

@@ -84,6 +84,8 @@ def test_payment_form_pays_once_and_both_parties_see_the_same_ledger(
     csv = client.get(f"/alliances/{world.alliance_id}/finance/invoices.csv")
     assert invoice["number"] in csv.text
     assert client.get(f"/alliances/{world.alliance_id}/finance/payments.xlsx").status_code == 200
+    positions = client.get(f"/alliances/{world.alliance_id}/finance/positions.csv")
+    assert "Meridian Test Pharma,USD,15000000.00,5000000.00,10000000.00" in positions.text
     schedule = client.get(f"/alliances/{world.alliance_id}/finance/schedule.csv")
     assert invoice["number"] in schedule.text
     filtered = client.get(f"/alliances/{world.alliance_id}/finance", params={"state": "paid"})

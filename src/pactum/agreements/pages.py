@@ -431,3 +431,25 @@ def versions_export(
     ]
     stem = f"{slug(found.title, 'agreement')}-versions"
     return table_response(fmt, stem, VERSION_HEADER, rows, title="Versions")
+
+
+@router.get("/alliances/{alliance_id}/agreements/{agreement_id}/events.{fmt}")
+def events_export(
+    alliance_id: uuid.UUID,
+    agreement_id: uuid.UUID,
+    fmt: ExportFormat,
+    db: DbSession,
+    info: WebUser,
+) -> Response:
+    """The payable events of the terms in force today (as on the agreement page)."""
+    view = open_alliance(db, info.principal, alliance_id)
+    found = service.get_agreement(db, view, agreement_id)
+    versions = service.versions(db, view, found.id)
+    shown = service.in_force(versions, utcnow().date()) or versions[0]
+    rows = [
+        [shown.number, label, amount, found.currency]
+        for label, amount in payable_events(parse_terms(shown.terms))
+    ]
+    stem = f"{slug(found.title, 'agreement')}-payable-events"
+    header = ["Terms version", "Event", "Amount", "Currency"]
+    return table_response(fmt, stem, header, rows, title="Payable events")

@@ -9,6 +9,7 @@ from typing import Any
 import pydantic
 
 from pactum.core.errors import ValidationFailed
+from pactum.finance.money import to_cents
 from pactum.finance.royalty import RoyaltyTerms, StepDown, ThirdPartyOffset, Tier
 from pactum.valuation.schema import LoeStepDown, Terms
 
@@ -60,16 +61,19 @@ PHASE_EVENTS = {
 
 
 def payable_events(terms: Terms) -> list[tuple[str, Decimal]]:
-    """(event, amount) the licensee owes the licensor under the terms: upfront instalments,
-    development/regulatory milestones and sales milestones."""
+    """(event, amount to the cent) the licensee owes the licensor under the terms: upfront
+    instalments, development/regulatory milestones and sales milestones."""
     events: list[tuple[str, Decimal]] = []
     for i, item in enumerate(terms.upfront, start=1):
         label = "Upfront payment" if len(terms.upfront) == 1 else f"Upfront instalment {i}"
-        events.append((label, _dec(item.amount)))
+        events.append((label, to_cents(_dec(item.amount))))
     for milestone in terms.milestones:
-        events.append((PHASE_EVENTS[milestone.gate], _dec(milestone.amount)))
+        events.append((PHASE_EVENTS[milestone.gate], to_cents(_dec(milestone.amount))))
     for sales in terms.sales_milestones:
         events.append(
-            (f"Annual net sales first reach {_dec(sales.threshold):,}", _dec(sales.amount))
+            (
+                f"Annual net sales first reach {_dec(sales.threshold):,}",
+                to_cents(_dec(sales.amount)),
+            )
         )
     return events

@@ -356,3 +356,27 @@ def schedule_export(
     ]
     stem = f"{slug(view.alliance.name, 'alliance')}-schedule"
     return table_response(fmt, stem, header, rows, title="Schedule")
+
+
+@router.get("/alliances/{alliance_id}/finance/positions.{fmt}")
+def positions_export(
+    alliance_id: uuid.UUID, fmt: ExportFormat, db: DbSession, info: WebUser
+) -> Response:
+    """Each party's position per currency (the finance page's first table), CSV or Excel."""
+    view = open_alliance(db, info.principal, alliance_id)
+    ledger = service.load(db, view, today=utcnow().date())
+    rows = [
+        [t.name, t.currency, t.invoiced, t.paid, t.outstanding, t.overdue, t.receivable]
+        for t in ledger.totals
+    ]
+    header = [
+        "Party",
+        "Currency",
+        "Invoiced to it",
+        "Paid by it",
+        "It owes",
+        "Of which overdue",
+        "Owed to it",
+    ]
+    stem = f"{slug(view.alliance.name, 'alliance')}-positions"
+    return table_response(fmt, stem, header, rows, title="Positions")
