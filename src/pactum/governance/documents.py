@@ -1,0 +1,1 @@
+"""Governance documents: signed minutes as PDF and the arbitration dossier (pure)."""

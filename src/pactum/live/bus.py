@@ -1,0 +1,1 @@
+"""Publishing and subscribing to change events (no web framework here)."""
