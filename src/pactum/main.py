@@ -14,9 +14,13 @@ from pactum.agreements import pages as agreements_pages
 from pactum.alliances import api as alliances_api
 from pactum.alliances import pages as alliances_pages
 from pactum.core.db import make_engine, make_sessionmaker
+from pactum.governance import api_bodies as governance_bodies_api
+from pactum.governance import api_decisions as governance_decisions_api
 from pactum.http.headers import SecurityHeaders
 from pactum.ledger import api as ledger_api
 from pactum.ledger import pages as ledger_pages
+from pactum.live import sse
+from pactum.live.bus import Broker
 from pactum.milestones import api as milestones_api
 from pactum.milestones import pages as milestones_pages
 from pactum.objectives import api as objectives_api
@@ -57,10 +61,12 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
+        lifespan=sse.lifespan,
     )
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.live = Broker(engine)
     errors.install(app)
     for router in (
         orgs_api.router,
@@ -72,6 +78,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         milestones_api.router,
         statements_api.router,
         ledger_api.router,
+        governance_bodies_api.router,
+        governance_decisions_api.router,
     ):
         app.include_router(router)
     for router in (

@@ -64,6 +64,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "finance.write": frozenset({"alliance_manager", "finance"}),
     # ... and approving the other party's statements, agreeing FX, signing true-ups.
     "finance.approve": frozenset({"finance"}),
+    # Governance: setting up committees and their charters ...
+    "governance.manage": frozenset({"alliance_manager"}),
+    # ... scheduling meetings, the agenda, attendance, minutes and action items ...
+    "meetings.write": frozenset({"alliance_manager", "committee_member"}),
+    # ... putting a matter to a committee (voting itself is for the charter's voting
+    # members, and signing minutes for each party's designated approver) ...
+    "decisions.propose": frozenset({"alliance_manager", "committee_member"}),
+    # ... and stating the party's position on an escalated matter.
+    "decisions.position": frozenset({"alliance_manager", "committee_member", "legal"}),
 }
 
 

@@ -96,9 +96,20 @@ class Decision:
     votes: Mapping[str, tuple[str, Choice]] = field(default_factory=dict)  # party -> vote
     escalate_on: date | None = None
     outcome: str = ""
+    # The alternatives put to the body; a "yes" then names one, and unanimity needs every
+    # party to name the same one. Empty: a plain yes/no question.
+    options: tuple[str, ...] = ()
+    picks: Mapping[str, str] = field(default_factory=dict)  # party -> option of its "yes"
 
 
-def propose(charter: Charter, domain: str, question: str, today: date, deadline: date) -> Decision:
+def propose(
+    charter: Charter,
+    domain: str,
+    question: str,
+    today: date,
+    deadline: date,
+    options: tuple[str, ...] = (),
+) -> Decision:
     """Put a matter to the first body of the ladder, to be voted on by ``deadline``."""
     if domain in charter.reserved:
         raise RuleError(
@@ -107,7 +118,11 @@ def propose(charter: Charter, domain: str, question: str, today: date, deadline:
         )
     if deadline < today:
         raise RuleError("deadline", "must not be in the past")
-    return Decision(domain=domain, question=question, opened=today, deadline=deadline)
+    if len(options) == 1 or len(set(options)) != len(options):
+        raise RuleError("options", "must be empty or at least two different alternatives")
+    return Decision(
+        domain=domain, question=question, opened=today, deadline=deadline, options=options
+    )
 
 
 def vote(
@@ -118,9 +133,13 @@ def vote(
     *,
     today: date,
     present: Collection[str] | None = None,
+    option: str = "",
+    quorum_waived: bool = False,
 ) -> Decision:
     """Record one party's vote through ``member``. ``present`` is the attendance when the
-    vote is taken in a meeting (quorum applies); ``None`` for a written decision."""
+    vote is taken in a meeting (quorum applies unless ``quorum_waived``: a re-called
+    meeting where the charter lets it proceed); ``None`` for a written decision. A "yes"
+    to a decision with options names one of them as ``option``."""
     if decision.status != "open":
         raise RuleError("status", f"the decision is {decision.status}, not open for votes")
     if today > decision.deadline:
@@ -131,20 +150,27 @@ def vote(
     if present is not None:
         if member not in present:
             raise RuleError("member", "must attend the meeting to vote in it")
-        if not quorum_met(charter, present):
+        if not quorum_waived and not quorum_met(charter, present):
             raise RuleError("quorum", "is not met: too few voting members of each party")
+    if choice == "yes" and decision.options and option not in decision.options:
+        raise RuleError("option", "must be one of the alternatives put to the vote")
+    if option and (choice != "yes" or not decision.options):
+        raise RuleError("option", "is only given with a yes to a decision with alternatives")
     votes = {**decision.votes, party: (member, choice)}
-    return _settle(charter, replace(decision, votes=votes), today)
+    picks = {**decision.picks, party: option} if option else dict(decision.picks)
+    return _settle(charter, replace(decision, votes=votes, picks=picks), today)
 
 
 def _settle(charter: Charter, decision: Decision, today: date) -> Decision:
     choices = [c for _m, c in decision.votes.values()]
-    if any(c == "no" for c in choices) or (
-        len(decision.votes) == len(charter.parties) and any(c != "yes" for c in choices)
-    ):
+    complete = len(decision.votes) == len(charter.parties)
+    split = len(set(decision.picks.values())) > 1
+    if any(c == "no" for c in choices) or split or (complete and any(c != "yes" for c in choices)):
         return _deadlock(charter, decision, today)
-    if len(decision.votes) == len(charter.parties):
-        return replace(decision, status="approved", outcome="approved unanimously")
+    if complete:
+        chosen = next(iter(decision.picks.values()), "")
+        outcome = f"approved unanimously: {chosen}" if chosen else "approved unanimously"
+        return replace(decision, status="approved", outcome=outcome)
     return decision
 
 
@@ -167,12 +193,22 @@ def advance(charter: Charter, decision: Decision, today: date) -> Decision:
     on the same day changes nothing more, so ``pactum tick`` and a page agree."""
     current = decision
     while True:
-        step = expire(charter, current, today)
-        if step.status == "deadlocked" and step.escalate_on and today >= step.escalate_on:
-            step = _escalate(charter, step)
-        if step == current:
+        nxt = step(charter, current, today)
+        if nxt == current:
             return current
-        current = step
+        current = nxt
+
+
+def step(charter: Charter, decision: Decision, today: date) -> Decision:
+    """The next single step due by ``today`` (the voting deadline's expiry, or one move up
+    the ladder), or ``decision`` unchanged; :func:`advance` repeats it until nothing moves,
+    and a caller that records each step's history does the same."""
+    expired = expire(charter, decision, today)
+    if expired != decision:
+        return expired
+    if decision.status == "deadlocked" and decision.escalate_on and today >= decision.escalate_on:
+        return _escalate(charter, decision)
+    return decision
 
 
 def _escalate(charter: Charter, decision: Decision) -> Decision:
@@ -185,6 +221,7 @@ def _escalate(charter: Charter, decision: Decision) -> Decision:
             rung=decision.rung + 1,
             status="open",
             votes={},
+            picks={},
             escalate_on=None,
             deadline=add_business_days(moved_on, nxt.business_days, charter.holidays),
         )
@@ -200,13 +237,26 @@ def _escalate(charter: Charter, decision: Decision) -> Decision:
 
 
 def decide_final_say(
-    charter: Charter, decision: Decision, member: str, choice: Literal["yes", "no"]
+    charter: Charter,
+    decision: Decision,
+    member: str,
+    choice: Literal["yes", "no"],
+    option: str = "",
 ) -> Decision:
-    """The final-say party decides, through one of its members."""
+    """The final-say party decides, through one of its members (naming one of the
+    alternatives when there are some and it approves)."""
     if decision.status != "final_say":
         raise RuleError("status", "only a matter at the final-say step is decided this way")
     party = charter.party_of(member)
     if charter.final_say.get(decision.domain) != party:
         raise RuleError("member", f"{party} has no final say over {decision.domain}")
+    if choice == "yes" and decision.options and option not in decision.options:
+        raise RuleError("option", "must be one of the alternatives put to the vote")
     verdict: Status = "approved" if choice == "yes" else "rejected"
-    return replace(decision, status=verdict, outcome=f"{verdict} by {party} under its final say")
+    chosen = f": {option}" if option and choice == "yes" else ""
+    return replace(
+        decision,
+        status=verdict,
+        outcome=f"{verdict} by {party} under its final say{chosen}",
+        picks={party: option} if option and choice == "yes" else {},
+    )

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pactum.core.db import Base, Money, UTCDateTime, new_id
@@ -78,6 +78,9 @@ class Notification(Base):
     link: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # E-mail outbox: ``pactum tick`` e-mails pending notifications (when SMTP is set up).
+    email_pending: Mapped[bool] = mapped_column(default=False, server_default=false())
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
 
 
 class CalendarFeed(Base):

@@ -28,12 +28,15 @@ def notify(
     text: str,
     link: str = "",
     alliance_id: uuid.UUID | None = None,
+    email: bool = False,
 ) -> Notification:
-    """Store a message for one person of one organisation."""
+    """Store a message for one person of one organisation; with ``email`` it also goes
+    into the e-mail outbox that ``pactum tick`` sends when SMTP is configured."""
     item = Notification(
         user_id=user_id,
         org_id=org_id,
         alliance_id=alliance_id,
+        email_pending=email,
         text=" ".join(text.split())[:TEXT_LIMIT],
         link=link[:500] if link.startswith("/") else "",
     )

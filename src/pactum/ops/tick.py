@@ -1,4 +1,5 @@
-"""``pactum tick``: run the jobs that are due (today: obligation reminders).
+"""``pactum tick``: run the jobs that are due: obligation reminders, decision escalations,
+governance reminders (action items, votes owed) and the notification e-mail outbox.
 
 Every job must be idempotent and safe to run concurrently, so ``tick`` can run from cron
 every minute. A job is a function of a :class:`TickContext` returning a one-line summary;
@@ -16,7 +17,9 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from pactum.core.time import utcnow
+from pactum.governance.service import jobs as governance_jobs
 from pactum.notify.mail import Mailer
+from pactum.notify.outbox import send_pending
 from pactum.obligations.reminders import send_reminders
 from pactum.settings import Settings
 
@@ -66,7 +69,32 @@ def obligation_reminders(context: TickContext) -> JobResult:
     )
 
 
-JOBS: Sequence[tuple[str, Job]] = (("obligation reminders", obligation_reminders),)
+def decision_escalations(context: TickContext) -> JobResult:
+    """Deadlines and escalation clocks of decisions (the same rules as the pages)."""
+    moved = governance_jobs.escalate(context.factory, context.today)
+    return JobResult(f"{moved} decision(s) moved on", acted=moved > 0)
+
+
+def governance_reminders(context: TickContext) -> JobResult:
+    """Action items due or overdue, and votes a party still owes near the deadline."""
+    sent = governance_jobs.remind(context.factory, context.today)
+    return JobResult(f"{sent} reminder(s) sent", acted=sent > 0)
+
+
+def notification_emails(context: TickContext) -> JobResult:
+    """E-mail the notifications waiting in the outbox (when SMTP is configured)."""
+    report = send_pending(context.factory, context.mailer, base_url=context.settings.base_url)
+    return JobResult(
+        report.summary(), acted=bool(report.sent or report.failed), failed=report.failed > 0
+    )
+
+
+JOBS: Sequence[tuple[str, Job]] = (
+    ("obligation reminders", obligation_reminders),
+    ("decision escalations", decision_escalations),
+    ("governance reminders", governance_reminders),
+    ("notification e-mails", notification_emails),
+)
 
 
 def run_tick(

@@ -1,0 +1,421 @@
+"""JSON routes for committees (charters, seats) and meetings (agenda, attendance, quorum,
+private notes, minutes and their signatures, calendar invitations)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView, open_alliance
+from pactum.alliances.service import list_members
+from pactum.governance import invitations
+from pactum.governance.schemas import (
+    AttendanceIn,
+    AttendanceRead,
+    CommitteeCreate,
+    CommitteeRead,
+    CommitteeUpdate,
+    ItemCreate,
+    ItemRead,
+    ItemUpdate,
+    MeetingCreate,
+    MeetingRead,
+    MeetingUpdate,
+    MinutesRead,
+    MinutesSign,
+    NoteCreate,
+    NoteRead,
+    QuorumRead,
+    SeatCreate,
+    SeatRead,
+    SeatUpdate,
+    SignatureRead,
+)
+from pactum.governance.service import committees, meetings, minutes
+from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
+from pactum.http.db import DbSession, SettingsDep
+from pactum.http.idempotency import IdempotencyKey, idempotent
+from pactum.models import CommitteeMember, Meeting
+from pactum.signatures import service as signatures
+
+router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["governance"])
+
+
+def seat_read(seat: CommitteeMember, names: dict[uuid.UUID, str]) -> SeatRead:
+    """A seat with the person's name."""
+    return SeatRead(
+        id=seat.id,
+        committee_id=seat.committee_id,
+        user_id=seat.user_id,
+        name=names.get(seat.user_id, ""),
+        party_org_id=seat.owner_org_id,
+        voting=seat.voting,
+        minutes_approver=seat.minutes_approver,
+        active=seat.active,
+        version=seat.version,
+    )
+
+
+def people(db: Session, view: AllianceView) -> dict[uuid.UUID, str]:
+    """Names of the alliance's members."""
+    return {m.user_id: m.user.name for m in list_members(db, view)}
+
+
+@router.get("/committees", response_model=list[CommitteeRead])
+def list_committees(alliance_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> list[Any]:
+    """The alliance's committees and their charters."""
+    view = open_alliance(db, me, alliance_id)
+    return list(committees.list_committees(db, view))
+
+
+@router.post("/committees", response_model=CommitteeRead, status_code=status.HTTP_201_CREATED)
+def create_committee(
+    alliance_id: uuid.UUID,
+    body: CommitteeCreate,
+    db: DbSession,
+    me: ApiPrincipal,
+    response: Response,
+) -> Any:
+    """Set up a committee with its charter (alliance manager)."""
+    view = open_alliance(db, me, alliance_id)
+    committee = committees.create_committee(db, view, body)
+    response.headers["ETag"] = etag(committee.version)
+    return committee
+
+
+@router.get("/committees/{committee_id}", response_model=CommitteeRead)
+def get_committee(
+    alliance_id: uuid.UUID,
+    committee_id: uuid.UUID,
+    db: DbSession,
+    me: ApiPrincipal,
+    response: Response,
+) -> Any:
+    """One committee's charter."""
+    view = open_alliance(db, me, alliance_id)
+    committee = committees.get_committee(db, view, committee_id)
+    response.headers["ETag"] = etag(committee.version)
+    return committee
+
+
+@router.patch("/committees/{committee_id}", response_model=CommitteeRead)
+def update_committee(
+    alliance_id: uuid.UUID,
+    committee_id: uuid.UUID,
+    body: CommitteeUpdate,
+    db: DbSession,
+    me: ApiPrincipal,
+    expected: IfMatch,
+    response: Response,
+) -> Any:
+    """Change a charter (alliance manager; If-Match)."""
+    view = open_alliance(db, me, alliance_id)
+    committee = committees.update_committee(db, view, committee_id, body, expected_version=expected)
+    response.headers["ETag"] = etag(committee.version)
+    return committee
+
+
+@router.get("/committees/{committee_id}/members", response_model=list[SeatRead])
+def list_seats(
+    alliance_id: uuid.UUID, committee_id: uuid.UUID, db: DbSession, me: ApiPrincipal
+) -> list[SeatRead]:
+    """Who sits on the committee, for which party, voting or not."""
+    view = open_alliance(db, me, alliance_id)
+    committees.get_committee(db, view, committee_id)
+    names = people(db, view)
+    found = committees.seats(db, view, [committee_id], active_only=False)
+    return [seat_read(s, names) for s in found]
+
+
+@router.post("/committees/{committee_id}/members", response_model=SeatRead, status_code=201)
+def add_seat(
+    alliance_id: uuid.UUID,
+    committee_id: uuid.UUID,
+    body: SeatCreate,
+    db: DbSession,
+    me: ApiPrincipal,
+) -> SeatRead:
+    """Seat one of your party's alliance members (your alliance manager or administrator)."""
+    view = open_alliance(db, me, alliance_id)
+    seat = committees.add_seat(db, view, committee_id, body)
+    return seat_read(seat, people(db, view))
+
+
+@router.patch("/committees/{committee_id}/members/{seat_id}", response_model=SeatRead)
+def update_seat(
+    alliance_id: uuid.UUID,
+    committee_id: uuid.UUID,
+    seat_id: uuid.UUID,
+    body: SeatUpdate,
+    db: DbSession,
+    me: ApiPrincipal,
+    expected: IfMatch,
+) -> SeatRead:
+    """Change or end one of your party's seats (If-Match)."""
+    view = open_alliance(db, me, alliance_id)
+    seat = committees.update_seat(db, view, committee_id, seat_id, body, expected_version=expected)
+    return seat_read(seat, people(db, view))
+
+
+@router.get("/meetings", response_model=list[MeetingRead])
+def list_meetings(
+    alliance_id: uuid.UUID, db: DbSession, me: ApiPrincipal, committee_id: uuid.UUID | None = None
+) -> list[Any]:
+    """The alliance's meetings, latest first (of one committee with ``committee_id``)."""
+    view = open_alliance(db, me, alliance_id)
+    return list(meetings.list_meetings(db, view, committee_id=committee_id))
+
+
+@router.post("/committees/{committee_id}/meetings", response_model=MeetingRead, status_code=201)
+def schedule(
+    alliance_id: uuid.UUID,
+    committee_id: uuid.UUID,
+    body: MeetingCreate,
+    db: DbSession,
+    me: ApiPrincipal,
+    response: Response,
+) -> Any:
+    """Schedule a meeting of a committee (times in UTC)."""
+    view = open_alliance(db, me, alliance_id)
+    meeting = meetings.schedule(db, view, committee_id, body)
+    response.headers["ETag"] = etag(meeting.version)
+    return meeting
+
+
+@router.get("/meetings/{meeting_id}", response_model=MeetingRead)
+def get_meeting(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    db: DbSession,
+    me: ApiPrincipal,
+    response: Response,
+) -> Any:
+    """One meeting."""
+    view = open_alliance(db, me, alliance_id)
+    meeting = meetings.get_meeting(db, view, meeting_id)
+    response.headers["ETag"] = etag(meeting.version)
+    return meeting
+
+
+@router.patch("/meetings/{meeting_id}", response_model=MeetingRead)
+def update_meeting(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    body: MeetingUpdate,
+    db: DbSession,
+    me: ApiPrincipal,
+    expected: IfMatch,
+    response: Response,
+) -> Any:
+    """Change a meeting or its minutes summary (If-Match)."""
+    view = open_alliance(db, me, alliance_id)
+    meeting = meetings.update_meeting(db, view, meeting_id, body, expected_version=expected)
+    response.headers["ETag"] = etag(meeting.version)
+    return meeting
+
+
+@router.get("/meetings/{meeting_id}/invitation.ics")
+def invitation(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    db: DbSession,
+    me: ApiPrincipal,
+    settings: SettingsDep,
+) -> Response:
+    """The meeting as an iCalendar invitation (RFC 5546 REQUEST, or CANCEL)."""
+    view = open_alliance(db, me, alliance_id)
+    meeting = meetings.get_meeting(db, view, meeting_id)
+    return invitations.ics_response(db, view, meeting, settings.base_url)
+
+
+@router.get("/meetings/{meeting_id}/items", response_model=list[ItemRead])
+def list_items(
+    alliance_id: uuid.UUID, meeting_id: uuid.UUID, db: DbSession, me: ApiPrincipal
+) -> list[Any]:
+    """The meeting's agenda, in order."""
+    view = open_alliance(db, me, alliance_id)
+    meetings.get_meeting(db, view, meeting_id)
+    return list(meetings.items(db, view, [meeting_id]))
+
+
+@router.post("/meetings/{meeting_id}/items", response_model=ItemRead, status_code=201)
+def add_item(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    body: ItemCreate,
+    db: DbSession,
+    me: ApiPrincipal,
+) -> Any:
+    """Add an agenda item (information, discussion or decision) with its papers."""
+    view = open_alliance(db, me, alliance_id)
+    return meetings.add_item(db, view, meeting_id, body)
+
+
+@router.patch("/meetings/{meeting_id}/items/{item_id}", response_model=ItemRead)
+def update_item(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    item_id: uuid.UUID,
+    body: ItemUpdate,
+    db: DbSession,
+    me: ApiPrincipal,
+    expected: IfMatch,
+    response: Response,
+) -> Any:
+    """Change an item or write its minutes notes (If-Match on the item)."""
+    view = open_alliance(db, me, alliance_id)
+    item = meetings.update_item(db, view, meeting_id, item_id, body, expected_version=expected)
+    response.headers["ETag"] = etag(item.version)
+    return item
+
+
+def _attendance(db: Session, view: AllianceView, meeting: Meeting) -> list[AttendanceRead]:
+    return [
+        AttendanceRead(
+            user_id=a.user_id, party_org_id=a.owner_org_id, voting=a.voting, present=a.present
+        )
+        for a in meetings.attendance(db, view, meeting.id)
+    ]
+
+
+@router.get("/meetings/{meeting_id}/attendance", response_model=list[AttendanceRead])
+def get_attendance(
+    alliance_id: uuid.UUID, meeting_id: uuid.UUID, db: DbSession, me: ApiPrincipal
+) -> list[AttendanceRead]:
+    """Who sits on the committee and who was present."""
+    view = open_alliance(db, me, alliance_id)
+    return _attendance(db, view, meetings.get_meeting(db, view, meeting_id))
+
+
+@router.put("/meetings/{meeting_id}/attendance", response_model=list[AttendanceRead])
+def record_attendance(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    body: AttendanceIn,
+    db: DbSession,
+    me: ApiPrincipal,
+    expected: IfMatch,
+) -> list[AttendanceRead]:
+    """Record who was present (If-Match on the meeting)."""
+    view = open_alliance(db, me, alliance_id)
+    meetings.record_attendance(db, view, meeting_id, body, expected_version=expected)
+    return _attendance(db, view, meetings.get_meeting(db, view, meeting_id))
+
+
+@router.get("/meetings/{meeting_id}/quorum", response_model=QuorumRead)
+def get_quorum(
+    alliance_id: uuid.UUID, meeting_id: uuid.UUID, db: DbSession, me: ApiPrincipal
+) -> QuorumRead:
+    """Whether the meeting may decide, and why."""
+    view = open_alliance(db, me, alliance_id)
+    found = meetings.quorum(db, view, meetings.get_meeting(db, view, meeting_id))
+    return QuorumRead(
+        met=found.met,
+        waived=found.waived,
+        per_party={str(k): v for k, v in found.per_party.items()},
+        required=found.required,
+        explanation=found.explanation(view.party_names),
+    )
+
+
+@router.get("/meetings/{meeting_id}/notes", response_model=list[NoteRead])
+def list_notes(
+    alliance_id: uuid.UUID, meeting_id: uuid.UUID, db: DbSession, me: ApiPrincipal
+) -> list[Any]:
+    """Your party's private preparation notes (the other party's are never shown)."""
+    view = open_alliance(db, me, alliance_id)
+    meetings.get_meeting(db, view, meeting_id)
+    return list(meetings.notes(db, view, meeting_id))
+
+
+@router.post("/meetings/{meeting_id}/notes", response_model=NoteRead, status_code=201)
+def add_note(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    body: NoteCreate,
+    db: DbSession,
+    me: ApiPrincipal,
+) -> Any:
+    """Add a private preparation note (only your party sees it)."""
+    view = open_alliance(db, me, alliance_id)
+    return meetings.add_note(db, view, meeting_id, body)
+
+
+def minutes_read(db: Session, view: AllianceView, meeting: Meeting) -> MinutesRead:
+    """The minutes' version, hash, signatures and completeness."""
+    digest = minutes.minutes_sha256(db, view, meeting)
+    shown = signatures.manifestations(
+        minutes.minutes_signatures(db, view, meeting), view.party_names, digest
+    )
+    signed_by = {
+        s.signer_org_id
+        for s in minutes.minutes_signatures(db, view, meeting)
+        if signatures.is_valid(s, digest) and s.object_version == meeting.minutes_version
+    }
+    awaiting = [
+        view.party_names[p.org_id]
+        for p in view.alliance.parties
+        if p.state == "accepted" and p.org_id not in signed_by
+    ]
+    return MinutesRead(
+        meeting_id=meeting.id,
+        minutes_version=meeting.minutes_version,
+        content_sha256=digest,
+        signed=not awaiting,
+        awaiting=awaiting,
+        signatures=[SignatureRead.model_validate(m, from_attributes=True) for m in shown],
+    )
+
+
+@router.get("/meetings/{meeting_id}/minutes", response_model=MinutesRead)
+def get_minutes(
+    alliance_id: uuid.UUID, meeting_id: uuid.UUID, db: DbSession, me: ApiPrincipal
+) -> MinutesRead:
+    """The minutes' version and SHA-256 (what a signature binds to) and their signatures."""
+    view = open_alliance(db, me, alliance_id)
+    return minutes_read(db, view, meetings.get_meeting(db, view, meeting_id))
+
+
+@router.get("/meetings/{meeting_id}/minutes.pdf")
+def minutes_pdf(
+    alliance_id: uuid.UUID, meeting_id: uuid.UUID, db: DbSession, me: ApiPrincipal
+) -> Response:
+    """The minutes as a PDF showing the signature manifestations."""
+    view = open_alliance(db, me, alliance_id)
+    meeting = meetings.get_meeting(db, view, meeting_id)
+    return invitations.pdf_response(minutes.minutes_pdf(db, view, meeting), meeting.title)
+
+
+@router.post("/meetings/{meeting_id}/signatures", response_model=MinutesRead, status_code=201)
+def sign_minutes(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    body: MinutesSign,
+    db: DbSession,
+    me: ApiPrincipal,
+    settings: SettingsDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    """Sign the minutes as your party's designated approver: the password again, your
+    printed name, the version and SHA-256 you reviewed (SIG-1). ``Idempotency-Key``."""
+    view = open_alliance(db, me, alliance_id)
+
+    def run() -> tuple[int, Any, dict[str, str]]:
+        minutes.sign_minutes(db, view, settings, meeting_id, body)
+        meeting = meetings.get_meeting(db, view, meeting_id)
+        return 201, minutes_read(db, view, meeting), {"ETag": etag(meeting.version)}
+
+    scope = f"POST /alliances/{alliance_id}/meetings/{meeting_id}/signatures"
+    try:
+        return idempotent(
+            db, me, key, scope=scope, body=body.model_dump(exclude={"password"}), run=run
+        )
+    except signatures.SignatureRefused as exc:
+        db.rollback()
+        signatures.record_refusal(db, settings, exc.refusal)
+        db.commit()
+        raise

@@ -1,0 +1,472 @@
+"""Request and response schemas for committees, meetings, decisions and action items."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field, StringConstraints, field_validator
+
+from pactum.core.schemas import Input, LongText, Name, Output
+
+Kind = Literal["jsc", "jdc", "jcc", "jmc", "jrc", "working_group", "executive_officers", "other"]
+Cadence = Literal["monthly", "quarterly", "half_yearly", "yearly", "ad_hoc"]
+Rotation = Literal["fixed", "alternate_yearly", "alternate_each_meeting"]
+AbsenceRule = Literal["no_quorum_no_decision", "recalled_meeting_proceeds"]
+ItemKind = Literal["information", "discussion", "decision"]
+Choice = Literal["yes", "no", "abstain"]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+
+
+def _domain(value: str) -> str:
+    text = " ".join(value.split()).lower()
+    if not text or len(text) > 60:
+        raise ValueError("must be 1 to 60 characters")
+    return text
+
+
+Domain = Annotated[str, AfterValidator(_domain)]
+Option = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+def _link(value: str) -> str:
+    if not value.startswith(("https://", "http://")):
+        raise ValueError("must be an http(s) link")
+    return value
+
+
+class Paper(Input):
+    """A paper for an agenda item: a title and a link to it."""
+
+    title: Name
+    url: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_link)]
+
+
+class CommitteeCreate(Input):
+    """A joint committee and its charter."""
+
+    name: Name
+    kind: Kind
+    purpose: LongText = ""
+    cadence: Cadence = "quarterly"
+    chair_rotation: Rotation = "alternate_yearly"
+    chair_org_id: uuid.UUID | None = Field(default=None, description="default: yours")
+    quorum_per_party: int = Field(default=1, ge=1, le=20)
+    absence_rule: AbsenceRule = "recalled_meeting_proceeds"
+    final_say: dict[Domain, uuid.UUID] = Field(
+        default_factory=dict, description="domain -> party (organisation id) with final say"
+    )
+    reserved: list[Domain] = Field(
+        default_factory=lambda: ["amendment", "waiver", "breach", "interpretation"],
+        max_length=50,
+        description="domains the committee may not decide",
+    )
+    escalates_to_id: uuid.UUID | None = None
+    decision_days: int = Field(
+        default=15, ge=1, le=250, description="business days to decide before escalation"
+    )
+    holidays: list[date] = Field(default_factory=list, max_length=400)
+
+
+class CommitteeUpdate(Input):
+    """Changes to a committee's charter (every field optional)."""
+
+    name: Name | None = None
+    purpose: LongText | None = None
+    cadence: Cadence | None = None
+    chair_rotation: Rotation | None = None
+    chair_org_id: uuid.UUID | None = None
+    quorum_per_party: int | None = Field(default=None, ge=1, le=20)
+    absence_rule: AbsenceRule | None = None
+    final_say: dict[Domain, uuid.UUID] | None = None
+    reserved: list[Domain] | None = Field(default=None, max_length=50)
+    escalates_to_id: uuid.UUID | None = None
+    decision_days: int | None = Field(default=None, ge=1, le=250)
+    holidays: list[date] | None = Field(default=None, max_length=400)
+
+
+class CommitteeRead(Output):
+    """A committee and its charter."""
+
+    id: uuid.UUID
+    alliance_id: uuid.UUID
+    name: str
+    kind: str
+    purpose: str
+    cadence: str
+    chair_rotation: str
+    chair_org_id: uuid.UUID | None
+    quorum_per_party: int
+    absence_rule: str
+    voting_rule: str
+    final_say: dict[str, str]
+    reserved: list[str]
+    escalates_to_id: uuid.UUID | None
+    decision_days: int
+    holidays: list[str]
+    owner_org_id: uuid.UUID
+    version: int
+    created_at: datetime
+
+
+class SeatCreate(Input):
+    """Seat one of your party's alliance members on the committee."""
+
+    user_id: uuid.UUID
+    voting: bool = True
+    minutes_approver: bool = False
+
+
+class SeatUpdate(Input):
+    """Change a seat: voting or not, minutes approver or not, still seated or not."""
+
+    voting: bool | None = None
+    minutes_approver: bool | None = None
+    active: bool | None = None
+
+
+class SeatRead(Output):
+    """A committee seat."""
+
+    id: uuid.UUID
+    committee_id: uuid.UUID
+    user_id: uuid.UUID
+    name: str = ""
+    party_org_id: uuid.UUID
+    voting: bool
+    minutes_approver: bool
+    active: bool
+    version: int
+
+
+class MeetingCreate(Input):
+    """Schedule a meeting of a committee (times in UTC)."""
+
+    title: Name
+    starts_at: datetime
+    ends_at: datetime
+    location: Annotated[str, StringConstraints(max_length=500)] = ""
+    chair_user_id: uuid.UUID | None = None
+    recalled_from_id: uuid.UUID | None = Field(
+        default=None, description="the inquorate meeting this one re-calls"
+    )
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        """Times must carry a UTC offset."""
+        if value.tzinfo is None:
+            raise ValueError("must include a time zone offset, e.g. 2027-01-15T14:00:00Z")
+        return value
+
+
+class MeetingUpdate(Input):
+    """Change a meeting (every field optional); ``summary`` is part of the minutes."""
+
+    title: Name | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: Annotated[str, StringConstraints(max_length=500)] | None = None
+    chair_user_id: uuid.UUID | None = None
+    status: Literal["scheduled", "held", "cancelled"] | None = None
+    summary: LongText | None = None
+
+    @field_validator("starts_at", "ends_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        """Times must carry a UTC offset."""
+        if value is not None and value.tzinfo is None:
+            raise ValueError("must include a time zone offset, e.g. 2027-01-15T14:00:00Z")
+        return value
+
+
+class MeetingRead(Output):
+    """A meeting."""
+
+    id: uuid.UUID
+    alliance_id: uuid.UUID
+    committee_id: uuid.UUID
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    location: str
+    status: str
+    chair_user_id: uuid.UUID | None
+    recalled_from_id: uuid.UUID | None
+    summary: str
+    minutes_version: int
+    version: int
+
+
+class ItemCreate(Input):
+    """An agenda item; only decision items are voted."""
+
+    kind: ItemKind
+    title: Name
+    description: LongText = ""
+    papers: list[Paper] = Field(default_factory=list, max_length=50)
+
+
+class ItemUpdate(Input):
+    """Change an agenda item; ``notes`` are its minutes."""
+
+    kind: ItemKind | None = None
+    title: Name | None = None
+    description: LongText | None = None
+    papers: list[Paper] | None = Field(default=None, max_length=50)
+    notes: LongText | None = None
+    position: int | None = Field(default=None, ge=1, le=500)
+
+
+class ItemRead(Output):
+    """An agenda item."""
+
+    id: uuid.UUID
+    meeting_id: uuid.UUID
+    position: int
+    kind: str
+    title: str
+    description: str
+    papers: list[dict[str, str]]
+    notes: str
+    version: int
+
+
+class AttendanceIn(Input):
+    """Who attended: the user ids of the committee members present."""
+
+    present: list[uuid.UUID] = Field(max_length=200)
+
+
+class AttendanceRead(Output):
+    """One member's attendance."""
+
+    user_id: uuid.UUID
+    party_org_id: uuid.UUID
+    voting: bool
+    present: bool
+
+
+class QuorumRead(Output):
+    """Whether the meeting can decide."""
+
+    met: bool
+    waived: bool
+    per_party: dict[str, int]
+    required: int
+    explanation: str
+
+
+class NoteCreate(Input):
+    """A private preparation note (only your party sees it)."""
+
+    body: Text
+    agenda_item_id: uuid.UUID | None = None
+
+
+class NoteRead(Output):
+    """A private preparation note."""
+
+    id: uuid.UUID
+    meeting_id: uuid.UUID
+    agenda_item_id: uuid.UUID | None
+    body: str
+    author_id: uuid.UUID
+    owner_org_id: uuid.UUID
+    visibility: str
+    created_at: datetime
+
+
+class DecisionCreate(Input):
+    """Put a matter to a committee: in a meeting (``agenda_item_id``) or in writing."""
+
+    committee_id: uuid.UUID
+    domain: Domain
+    question: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    background: LongText = ""
+    options: list[Option] = Field(default_factory=list, max_length=10)
+    deadline: date
+    agenda_item_id: uuid.UUID | None = None
+
+
+class VoteCreate(Input):
+    """Your party's vote, cast by you as one of its voting members."""
+
+    choice: Choice
+    option: Annotated[str, StringConstraints(max_length=200)] = ""
+    comment: LongText = ""
+
+
+class FinalSayIn(Input):
+    """The final-say party's decision."""
+
+    choice: Literal["yes", "no"]
+    option: Annotated[str, StringConstraints(max_length=200)] = ""
+    rationale: Text
+
+
+class RationaleIn(Input):
+    """The rationale recorded in the decision register."""
+
+    rationale: Text
+
+
+class PositionIn(Input):
+    """Your party's stated position on an escalated matter (goes in the dossier)."""
+
+    text: Text
+
+
+class VoteRead(Output):
+    """A vote."""
+
+    id: uuid.UUID
+    rung: int
+    body_id: uuid.UUID
+    meeting_id: uuid.UUID | None
+    party_org_id: uuid.UUID
+    member_id: uuid.UUID
+    choice: str
+    option: str
+    comment: str
+    cast_at: datetime
+
+
+class StepRead(Output):
+    """A step of a decision's history."""
+
+    at: datetime
+    on_day: date
+    rung: int
+    body_id: uuid.UUID | None
+    status: str
+    text: str
+    actor_id: uuid.UUID | None
+
+
+class PositionRead(Output):
+    """A party's position."""
+
+    id: uuid.UUID
+    owner_org_id: uuid.UUID
+    text: str
+    author_id: uuid.UUID
+    version: int
+    updated_at: datetime
+
+
+class DecisionRead(Output):
+    """A decision, where it stands, and (in detail) its votes, history and positions."""
+
+    id: uuid.UUID
+    alliance_id: uuid.UUID
+    reference: str
+    committee_id: uuid.UUID
+    body_id: uuid.UUID
+    meeting_id: uuid.UUID | None
+    agenda_item_id: uuid.UUID | None
+    subject_type: str
+    subject_id: uuid.UUID | None
+    domain: str
+    question: str
+    background: str
+    options: list[str]
+    status: str
+    rung: int
+    opened_on: date
+    deadline: date
+    escalate_on: date | None
+    outcome: str
+    chosen_option: str
+    rationale: str
+    decided_at: datetime | None
+    proposed_by_id: uuid.UUID
+    owner_org_id: uuid.UUID
+    version: int
+    votes: list[VoteRead] = Field(default_factory=list)
+    steps: list[StepRead] = Field(default_factory=list)
+    positions: list[PositionRead] = Field(default_factory=list)
+
+
+class DecisionPage(Output):
+    """One page of the decision register."""
+
+    items: list[DecisionRead]
+    total: int
+    page: int
+    per_page: int
+
+
+class ActionCreate(Input):
+    """An action item for a person of either party."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    assignee_id: uuid.UUID
+    due_on: date
+    meeting_id: uuid.UUID | None = None
+    agenda_item_id: uuid.UUID | None = None
+    decision_id: uuid.UUID | None = None
+
+
+class ActionUpdate(Input):
+    """Change an action item (every field optional)."""
+
+    title: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
+    assignee_id: uuid.UUID | None = None
+    due_on: date | None = None
+    status: Literal["open", "done", "cancelled"] | None = None
+
+
+class ActionRead(Output):
+    """An action item."""
+
+    id: uuid.UUID
+    alliance_id: uuid.UUID
+    meeting_id: uuid.UUID | None
+    agenda_item_id: uuid.UUID | None
+    decision_id: uuid.UUID | None
+    title: str
+    assignee_id: uuid.UUID
+    assignee_org_id: uuid.UUID
+    due_on: date
+    status: str
+    overdue: bool = False
+    done_at: datetime | None
+    version: int
+
+
+class MinutesSign(Input):
+    """Sign the minutes (SIG-1): the password again, your printed name, the version and
+    the SHA-256 you reviewed."""
+
+    password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+    printed_name: Name
+    minutes_version: int = Field(ge=1)
+    content_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")]
+    meaning: Literal["approval", "review", "authorship", "responsibility"] = "approval"
+
+
+class SignatureRead(Output):
+    """A signature manifestation."""
+
+    printed_name: str
+    party: str
+    role: str
+    meaning: str
+    signed_at: datetime
+    object_version: int
+    content_sha256: str
+    valid: bool
+    invalidated_at: datetime | None
+
+
+class MinutesRead(Output):
+    """The minutes' version, content hash, signatures and whether both parties signed."""
+
+    meeting_id: uuid.UUID
+    minutes_version: int
+    content_sha256: str
+    signed: bool
+    awaiting: list[str]
+    signatures: list[SignatureRead]

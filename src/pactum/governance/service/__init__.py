@@ -1,0 +1,1 @@
+"""Governance services: committees, meetings and minutes, decisions, action items."""

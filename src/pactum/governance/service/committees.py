@@ -1,0 +1,315 @@
+"""Committees and their charters; each party seats its own members.
+
+A committee is shared by the alliance. Either party's alliance manager may set up or edit
+a charter (DATA-1 versions). Each party seats only its own people (who must be members
+of the alliance for that party); a seat is voting or not, and one or more of a party's
+seats may be its designated minutes approver. Executive officers are senior to, and not
+members of, the committee they decide for: nobody sits on both.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView, get_scoped, scoped
+from pactum.access.records import audit_record
+from pactum.alliances.service import list_members
+from pactum.core.errors import Conflict, ValidationFailed
+from pactum.core.time import utcnow
+from pactum.core.updates import check_version, diff, reject_nulls
+from pactum.governance import rules
+from pactum.governance.schemas import CommitteeCreate, CommitteeUpdate, SeatCreate, SeatUpdate
+from pactum.models import Committee, CommitteeMember
+
+MAX_LADDER = 10
+
+
+def list_committees(session: Session, view: AllianceView) -> list[Committee]:
+    """The alliance's committees, by name."""
+    stmt = scoped(view, Committee).order_by(Committee.name, Committee.id)
+    return list(session.execute(stmt).scalars())
+
+
+def get_committee(
+    session: Session, view: AllianceView, committee_id: uuid.UUID, *, lock: bool = False
+) -> Committee:
+    """One committee, or 404."""
+    return get_scoped(session, view, Committee, committee_id, lock=lock)
+
+
+def seats(
+    session: Session, view: AllianceView, committee_ids: list[uuid.UUID], *, active_only: bool
+) -> list[CommitteeMember]:
+    """The seats of these committees (one query)."""
+    stmt = scoped(view, CommitteeMember).where(CommitteeMember.committee_id.in_(committee_ids))
+    if active_only:
+        stmt = stmt.where(CommitteeMember.active.is_(True))
+    stmt = stmt.order_by(CommitteeMember.created_at, CommitteeMember.id)
+    return list(session.execute(stmt).scalars())
+
+
+def _party_ids(view: AllianceView) -> set[uuid.UUID]:
+    return {p.org_id for p in view.alliance.parties if p.state == "accepted"}
+
+
+def _check_final_say(view: AllianceView, final_say: dict[str, uuid.UUID]) -> dict[str, str]:
+    parties = _party_ids(view)
+    for domain, org_id in final_say.items():
+        if org_id not in parties:
+            raise ValidationFailed(f"final_say.{domain}", "must name a party of the alliance")
+    return {d: str(o) for d, o in sorted(final_say.items())}
+
+
+def ladder(session: Session, view: AllianceView, committee: Committee) -> list[Committee]:
+    """The escalation ladder starting at ``committee`` (each body escalates to the next)."""
+    found = [committee]
+    by_id = {c.id: c for c in list_committees(session, view)}
+    current = committee
+    while current.escalates_to_id is not None and len(found) < MAX_LADDER:
+        nxt = by_id.get(current.escalates_to_id)
+        if nxt is None or nxt in found:
+            break
+        found.append(nxt)
+        current = nxt
+    return found
+
+
+def _check_escalation(
+    session: Session, view: AllianceView, committee: Committee | None, target: uuid.UUID | None
+) -> None:
+    if target is None:
+        return
+    body = get_scoped(session, view, Committee, target)
+    if committee is not None and body.id == committee.id:
+        raise ValidationFailed("escalates_to_id", "a committee cannot escalate to itself")
+    if committee is not None:
+        chain = ladder(session, view, body)
+        if any(c.id == committee.id for c in chain):
+            raise ValidationFailed("escalates_to_id", "would make the escalation ladder a loop")
+
+
+def _snapshot(c: Committee) -> dict[str, Any]:
+    return {
+        k: getattr(c, k)
+        for k in (
+            "name",
+            "kind",
+            "purpose",
+            "cadence",
+            "chair_rotation",
+            "chair_org_id",
+            "quorum_per_party",
+            "absence_rule",
+            "voting_rule",
+            "final_say",
+            "reserved",
+            "escalates_to_id",
+            "decision_days",
+            "holidays",
+        )
+    }
+
+
+def create_committee(session: Session, view: AllianceView, data: CommitteeCreate) -> Committee:
+    """Set up a committee with its charter (an alliance manager of either party)."""
+    view.require("governance.manage")
+    chair = data.chair_org_id or view.org_id
+    if chair not in _party_ids(view):
+        raise ValidationFailed("chair_org_id", "must be a party of the alliance")
+    final_say = _check_final_say(view, data.final_say)
+    _check_escalation(session, view, None, data.escalates_to_id)
+    committee = Committee(
+        alliance_id=view.alliance_id,
+        owner_org_id=view.org_id,
+        visibility="shared",
+        name=data.name,
+        kind=data.kind,
+        purpose=data.purpose,
+        cadence=data.cadence,
+        chair_rotation=data.chair_rotation,
+        chair_org_id=chair,
+        quorum_per_party=data.quorum_per_party,
+        absence_rule=data.absence_rule,
+        final_say=final_say,
+        reserved=sorted(set(data.reserved)),
+        escalates_to_id=data.escalates_to_id,
+        decision_days=data.decision_days,
+        holidays=sorted({d.isoformat() for d in data.holidays}),
+        created_by_id=view.principal.user_id,
+    )
+    session.add(committee)
+    session.flush()
+    audit_record(
+        session, view, committee, "committee", "committee.create", new=_snapshot(committee)
+    )
+    return committee
+
+
+def update_committee(
+    session: Session,
+    view: AllianceView,
+    committee_id: uuid.UUID,
+    data: CommitteeUpdate,
+    *,
+    expected_version: int | None,
+) -> Committee:
+    """Change a committee's charter (If-Match). Decisions already open keep their clocks."""
+    view.require("governance.manage")
+    committee = get_committee(session, view, committee_id, lock=True)
+    check_version(expected_version, committee.version)
+    changes = data.model_dump(exclude_unset=True)
+    reject_nulls(changes, nullable=("chair_org_id", "escalates_to_id"))
+    if "final_say" in changes:
+        changes["final_say"] = _check_final_say(view, data.final_say or {})
+    if "reserved" in changes:
+        changes["reserved"] = sorted(set(changes["reserved"]))
+    if "holidays" in changes:
+        changes["holidays"] = sorted({d.isoformat() for d in data.holidays or []})
+    if changes.get("chair_org_id") is not None and changes["chair_org_id"] not in _party_ids(view):
+        raise ValidationFailed("chair_org_id", "must be a party of the alliance")
+    if "escalates_to_id" in changes:
+        _check_escalation(session, view, committee, changes["escalates_to_id"])
+    old, new = diff(committee, changes)
+    if not new:
+        return committee
+    for key, value in new.items():
+        setattr(committee, key, value)
+    committee.version += 1
+    committee.updated_at = utcnow()
+    session.flush()
+    audit_record(session, view, committee, "committee", "committee.update", old=old, new=new)
+    return committee
+
+
+def _escalation_sources(session: Session, view: AllianceView, body: Committee) -> list[uuid.UUID]:
+    return [c.id for c in list_committees(session, view) if c.escalates_to_id == body.id]
+
+
+def _check_seniority(
+    session: Session, view: AllianceView, committee: Committee, user_id: uuid.UUID
+) -> None:
+    """Nobody sits both on a committee and on the body it escalates to."""
+    related = _escalation_sources(session, view, committee)
+    if committee.escalates_to_id is not None:
+        related.append(committee.escalates_to_id)
+    if related and any(
+        s.user_id == user_id for s in seats(session, view, related, active_only=True)
+    ):
+        raise Conflict(
+            "user_id: this person sits on a body this committee escalates to or from; "
+            "escalation goes to people senior to, and not members of, the committee"
+        )
+
+
+def add_seat(
+    session: Session, view: AllianceView, committee_id: uuid.UUID, data: SeatCreate
+) -> CommitteeMember:
+    """Seat one of our party's alliance members (our alliance manager or administrator)."""
+    view.require("members.manage")
+    committee = get_committee(session, view, committee_id, lock=True)
+    ours = {m.user_id for m in list_members(session, view) if m.org_id == view.org_id}
+    if data.user_id not in ours:
+        raise ValidationFailed("user_id", "must be a member of the alliance for your party")
+    existing = [
+        s
+        for s in seats(session, view, [committee.id], active_only=False)
+        if s.user_id == data.user_id
+    ]
+    if existing and existing[0].active:
+        raise Conflict("user_id: this person already sits on the committee")
+    _check_seniority(session, view, committee, data.user_id)
+    if existing:
+        seat = existing[0]
+        seat.active, seat.voting, seat.minutes_approver = True, data.voting, data.minutes_approver
+        seat.version += 1
+    else:
+        seat = CommitteeMember(
+            alliance_id=view.alliance_id,
+            owner_org_id=view.org_id,
+            visibility="shared",
+            committee_id=committee.id,
+            user_id=data.user_id,
+            voting=data.voting,
+            minutes_approver=data.minutes_approver,
+        )
+        session.add(seat)
+    session.flush()
+    audit_record(
+        session,
+        view,
+        seat,
+        "committee_member",
+        "committee.seat",
+        new={
+            "committee_id": committee.id,
+            "user_id": data.user_id,
+            "voting": data.voting,
+            "minutes_approver": data.minutes_approver,
+        },
+    )
+    return seat
+
+
+def update_seat(
+    session: Session,
+    view: AllianceView,
+    committee_id: uuid.UUID,
+    seat_id: uuid.UUID,
+    data: SeatUpdate,
+    *,
+    expected_version: int | None,
+) -> CommitteeMember:
+    """Change one of our party's seats (a party swaps its own members by notice)."""
+    view.require("members.manage")
+    get_committee(session, view, committee_id)
+    seat = get_scoped(session, view, CommitteeMember, seat_id, lock=True)
+    if seat.committee_id != committee_id:
+        raise ValidationFailed("seat_id", "is not a seat of this committee")
+    if seat.owner_org_id != view.org_id:
+        raise Conflict("seat_id: only the party whose seat it is may change it")
+    check_version(expected_version, seat.version)
+    changes = data.model_dump(exclude_unset=True)
+    reject_nulls(changes)
+    old, new = diff(seat, changes)
+    if not new:
+        return seat
+    for key, value in new.items():
+        setattr(seat, key, value)
+    seat.version += 1
+    session.flush()
+    audit_record(session, view, seat, "committee_member", "committee.seat.update", old=old, new=new)
+    return seat
+
+
+def holidays(committee: Committee) -> frozenset[date]:
+    """The committee's holidays (skipped by business-day clocks)."""
+    return frozenset(date.fromisoformat(d) for d in committee.holidays)
+
+
+def charter_for(
+    session: Session,
+    view: AllianceView,
+    origin: Committee,
+    body: Committee,
+    chain: list[Committee] | None = None,
+) -> rules.Charter:
+    """The decision rules for a matter raised in ``origin`` and now before ``body``."""
+    chain = chain if chain is not None else ladder(session, view, origin)
+    voting = {
+        str(s.user_id): str(s.owner_org_id)
+        for s in seats(session, view, [body.id], active_only=True)
+        if s.voting
+    }
+    return rules.Charter(
+        parties=tuple(sorted(str(p) for p in _party_ids(view))),
+        voting_members=voting,
+        quorum_per_party=body.quorum_per_party,
+        ladder=tuple(rules.Rung(c.name, c.decision_days) for c in chain),
+        final_say=dict(origin.final_say),
+        reserved=frozenset(origin.reserved),
+        holidays=holidays(origin),
+    )

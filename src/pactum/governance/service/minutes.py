@@ -1,0 +1,289 @@
+"""The minutes of a meeting as one signed content: the meeting, attendance, each item's
+notes, the decisions and votes taken in it and its action items. Each party's designated
+approver signs it (SIG-1); it is complete when every party has signed the current version
+(SIG-2). Any edit bumps the version and invalidates the signatures
+(:func:`pactum.governance.service.meetings.minutes_changed`)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView, scoped
+from pactum.alliances.service import list_members
+from pactum.core.errors import Conflict, Forbidden
+from pactum.core.time import utcnow
+from pactum.governance import documents
+from pactum.governance.schemas import MinutesSign
+from pactum.governance.service import committees
+from pactum.governance.service.meetings import (
+    MINUTES,
+    announce,
+    attendance,
+    get_meeting,
+    items,
+)
+from pactum.governance.service.meetings import quorum as meetings_quorum
+from pactum.models import ActionItem, Decision, Meeting, Signature, Vote
+from pactum.settings import Settings
+from pactum.signatures import service as signatures
+
+
+def minutes_content(session: Session, view: AllianceView, meeting: Meeting) -> dict[str, Any]:
+    """What the approvers sign: the meeting, attendance, each item's notes, the decisions
+    and votes taken in it, and its action items (shared records only)."""
+    agenda = items(session, view, [meeting.id])
+    decided = list(
+        session.execute(
+            scoped(view, Decision)
+            .where(Decision.meeting_id == meeting.id)
+            .order_by(Decision.reference)
+        ).scalars()
+    )
+    votes = list(
+        session.execute(
+            scoped(view, Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.cast_at, Vote.id)
+        ).scalars()
+    )
+    actions = list(
+        session.execute(
+            scoped(view, ActionItem)
+            .where(ActionItem.meeting_id == meeting.id, ActionItem.visibility == "shared")
+            .order_by(ActionItem.created_at, ActionItem.id)
+        ).scalars()
+    )
+    return {
+        "meeting": {
+            "id": meeting.id,
+            "title": meeting.title,
+            "starts_at": meeting.starts_at,
+            "location": meeting.location,
+            "chair_user_id": meeting.chair_user_id,
+            "summary": meeting.summary,
+            "minutes_version": meeting.minutes_version,
+        },
+        "present": sorted(
+            str(a.user_id) for a in attendance(session, view, meeting.id) if a.present
+        ),
+        "items": [
+            {
+                "id": i.id,
+                "position": i.position,
+                "kind": i.kind,
+                "title": i.title,
+                "notes": i.notes,
+                "papers": i.papers,
+            }
+            for i in agenda
+        ],
+        "decisions": [
+            {
+                "reference": d.reference,
+                "question": d.question,
+                "status": d.status,
+                "outcome": d.outcome,
+            }
+            for d in decided
+        ],
+        "votes": [
+            {
+                "decision_id": v.decision_id,
+                "party": v.party_org_id,
+                "member": v.member_id,
+                "choice": v.choice,
+                "option": v.option,
+            }
+            for v in votes
+        ],
+        "actions": [
+            {"title": a.title, "assignee_id": a.assignee_id, "due_on": a.due_on} for a in actions
+        ],
+    }
+
+
+def minutes_sha256(session: Session, view: AllianceView, meeting: Meeting) -> str:
+    """The SHA-256 of the minutes' current content."""
+    return signatures.content_hash(minutes_content(session, view, meeting))
+
+
+def minutes_signatures(session: Session, view: AllianceView, meeting: Meeting) -> list[Signature]:
+    """Every signature of the minutes, invalidated ones included."""
+    return signatures.signatures_for(session, view, object_type=MINUTES, object_id=meeting.id)
+
+
+def minutes_signed(session: Session, view: AllianceView, meeting: Meeting) -> bool:
+    """Whether each party's approver has validly signed the current minutes (SIG-2)."""
+    return signatures.complete(
+        session,
+        view,
+        object_type=MINUTES,
+        object_id=meeting.id,
+        object_version=meeting.minutes_version,
+        content=minutes_content(session, view, meeting),
+        parties=[p.org_id for p in view.alliance.parties if p.state == "accepted"],
+        meaning="approval",
+    )
+
+
+def sign_minutes(
+    session: Session,
+    view: AllianceView,
+    settings: Settings,
+    meeting_id: uuid.UUID,
+    data: MinutesSign,
+) -> Signature:
+    """Sign the minutes as your party's designated approver (password again, SIG-1)."""
+    meeting = get_meeting(session, view, meeting_id, lock=True)
+    seat = next(
+        (
+            s
+            for s in committees.seats(session, view, [meeting.committee_id], active_only=True)
+            if s.user_id == view.principal.user_id and s.owner_org_id == view.org_id
+        ),
+        None,
+    )
+    if seat is None or not seat.minutes_approver:
+        raise Forbidden("Only a designated minutes approver of the committee may sign them.")
+    if meeting.status != "held":
+        raise Conflict("status: minutes are signed once the meeting has been held")
+    role = next(
+        (r for r in ("committee_member", "alliance_manager") if r in view.roles),
+        next(iter(sorted(view.roles)), ""),
+    )
+    signature = signatures.sign(
+        session,
+        view,
+        settings=settings,
+        object_type=MINUTES,
+        object_id=meeting.id,
+        object_version=data.minutes_version,
+        current_version=meeting.minutes_version,
+        content=minutes_content(session, view, meeting),
+        password=data.password,
+        printed_name=data.printed_name,
+        meaning=data.meaning,
+        role=role,
+        expected_sha256=data.content_sha256,
+    )
+    announce(session, view, meeting)
+    return signature
+
+
+def minutes_doc(session: Session, view: AllianceView, meeting: Meeting) -> documents.MinutesDoc:
+    """The minutes as a document: what was said, decided and assigned, and who signed."""
+    names = {m.user_id: m.user.name for m in list_members(session, view)}
+    parties = view.party_names
+    committee = committees.get_committee(session, view, meeting.committee_id)
+    agenda = items(session, view, [meeting.id])
+    decided = list(
+        session.execute(scoped(view, Decision).where(Decision.meeting_id == meeting.id)).scalars()
+    )
+    votes = list(
+        session.execute(
+            scoped(view, Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.cast_at)
+        ).scalars()
+    )
+    actions = list(
+        session.execute(
+            scoped(view, ActionItem)
+            .where(ActionItem.meeting_id == meeting.id)
+            .order_by(ActionItem.due_on, ActionItem.created_at)
+        ).scalars()
+    )
+
+    def vote_line(v: Vote) -> documents.VoteLine:
+        return documents.VoteLine(
+            body=committee.name,
+            party=parties.get(v.party_org_id, ""),
+            member=names.get(v.member_id, ""),
+            choice=v.choice + (f" ({v.option})" if v.option else ""),
+            at=v.cast_at,
+        )
+
+    doc_items = []
+    for item in agenda:
+        here = [d for d in decided if d.agenda_item_id == item.id]
+        doc_items.append(
+            documents.MinutesItem(
+                number=item.position,
+                kind=item.kind,
+                title=item.title,
+                notes=item.notes,
+                decisions=tuple(
+                    f"{d.reference} {d.question}: {d.status}"
+                    + (f" ({d.outcome})" if d.outcome else "")
+                    for d in here
+                ),
+                votes=tuple(vote_line(v) for v in votes if v.decision_id in {d.id for d in here}),
+                actions=tuple(
+                    f"{names.get(a.assignee_id, '')} ({parties.get(a.assignee_org_id, '')}): "
+                    f"{a.title} — due {a.due_on.isoformat()}"
+                    for a in actions
+                    if a.agenda_item_id == item.id
+                ),
+            )
+        )
+    loose = [a for a in actions if a.agenda_item_id is None]
+    if loose:
+        doc_items.append(
+            documents.MinutesItem(
+                number=len(agenda) + 1,
+                kind="information",
+                title="Other action items",
+                notes="",
+                actions=tuple(
+                    f"{names.get(a.assignee_id, '')} ({parties.get(a.assignee_org_id, '')}): "
+                    f"{a.title} — due {a.due_on.isoformat()}"
+                    for a in loose
+                ),
+            )
+        )
+    digest = minutes_sha256(session, view, meeting)
+    shown = signatures.manifestations(minutes_signatures(session, view, meeting), parties, digest)
+    quorate = meetings_quorum(session, view, meeting)
+    return documents.MinutesDoc(
+        alliance=view.alliance.name,
+        committee=committee.name,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        location=meeting.location,
+        chair=names.get(meeting.chair_user_id, "") if meeting.chair_user_id else "",
+        attendees=tuple(
+            documents.Attendee(
+                name=names.get(a.user_id, ""),
+                party=parties.get(a.owner_org_id, ""),
+                voting=a.voting,
+                present=a.present,
+            )
+            for a in attendance(session, view, meeting.id)
+        ),
+        quorum=quorate.explanation(parties),
+        items=tuple(doc_items),
+        version=meeting.minutes_version,
+        content_sha256=digest,
+        signatures=tuple(
+            documents.SignatureLine(
+                printed_name=m.printed_name,
+                party=m.party,
+                role=m.role,
+                meaning=m.meaning,
+                signed_at=m.signed_at,
+                object_version=m.object_version,
+                content_sha256=m.content_sha256,
+                valid=m.valid and m.object_version == meeting.minutes_version,
+                invalidated_at=m.invalidated_at,
+            )
+            for m in shown
+        ),
+        required_parties=tuple(
+            parties[p.org_id] for p in view.alliance.parties if p.state == "accepted"
+        ),
+        generated_at=utcnow(),
+    )
+
+
+def minutes_pdf(session: Session, view: AllianceView, meeting: Meeting) -> bytes:
+    """The minutes as a PDF that shows the signature manifestations."""
+    return documents.minutes_pdf(minutes_doc(session, view, meeting))

@@ -1,0 +1,286 @@
+"""How a decision moves on: its ladder, the rules state stored in the database, every
+step recorded in its history (and the audit trail), the deciding body notified, waiting
+pages told. :func:`advance` is the one place a decision escalates, used by the pages,
+the API and ``pactum tick`` (:func:`advance_all`), so they always agree."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView, scoped, system_scope
+from pactum.audit.service import Actor, record, shared_chain
+from pactum.core.time import utcnow
+from pactum.governance import rules
+from pactum.governance.service import committees
+from pactum.live.bus import publish
+from pactum.models import Committee, CommitteeMember, Decision, DecisionStep, Vote
+from pactum.notify.service import notify
+
+
+def votes_of(session: Session, view: AllianceView, decision_ids: list[uuid.UUID]) -> list[Vote]:
+    """The votes on these decisions, every rung, in the order cast."""
+    stmt = (
+        scoped(view, Vote)
+        .where(Vote.decision_id.in_(decision_ids))
+        .order_by(Vote.rung, Vote.cast_at, Vote.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def steps_of(session: Session, view: AllianceView, decision_id: uuid.UUID) -> list[DecisionStep]:
+    """A decision's history, oldest first."""
+    stmt = (
+        scoped(view, DecisionStep)
+        .where(DecisionStep.decision_id == decision_id)
+        .order_by(DecisionStep.at, DecisionStep.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+@dataclass(frozen=True)
+class Ladder:
+    """A decision's ladder: the body at each rung, and the rules for the current one."""
+
+    origin: Committee
+    bodies: list[Committee]
+
+    def body(self, rung: int) -> Committee:
+        """The body deciding at ``rung``."""
+        return self.bodies[min(rung, len(self.bodies) - 1)]
+
+
+def ladder_of(session: Session, view: AllianceView, decision: Decision) -> Ladder:
+    """The ladder stored with the decision when it was raised."""
+    by_id = {c.id: c for c in committees.list_committees(session, view)}
+    bodies = [by_id[uuid.UUID(i)] for i in decision.ladder if uuid.UUID(i) in by_id]
+    origin = by_id[decision.committee_id]
+    return Ladder(origin, bodies or [origin])
+
+
+def charter(session: Session, view: AllianceView, ladder: Ladder, rung: int) -> rules.Charter:
+    return committees.charter_for(session, view, ladder.origin, ladder.body(rung), ladder.bodies)
+
+
+def state_of(decision: Decision, votes: list[Vote]) -> rules.Decision:
+    here = [v for v in votes if v.rung == decision.rung]
+    return rules.Decision(
+        domain=decision.domain,
+        question=decision.question,
+        opened=decision.opened_on,
+        deadline=decision.deadline,
+        rung=decision.rung,
+        status=decision.status,  # type: ignore[arg-type]
+        votes={str(v.party_org_id): (str(v.member_id), v.choice) for v in here},  # type: ignore[misc]
+        escalate_on=decision.escalate_on,
+        outcome=decision.outcome,
+        options=tuple(decision.options),
+        picks={str(v.party_org_id): v.option for v in here if v.option},
+    )
+
+
+def step_text(ladder: Ladder, before: rules.Decision, after: rules.Decision) -> str:
+    body = ladder.body(after.rung).name
+    if after.status == "approved":
+        return f"Approved ({after.outcome})."
+    if after.status == "rejected":
+        return f"Rejected ({after.outcome})."
+    if after.status == "deadlocked":
+        why = (
+            "the voting deadline passed"
+            if before.status == "open" and len(before.votes) == len(after.votes)
+            else "the parties did not agree"
+        )
+        return (
+            f"Deadlocked in {body}: {why}. It escalates on "
+            f"{after.escalate_on.isoformat() if after.escalate_on else '?'} unless resolved."
+        )
+    if after.status == "open" and after.rung > before.rung:
+        return f"Escalated to {body}; to be decided by {after.deadline.isoformat()}."
+    if after.status == "final_say":
+        return f"The ladder is exhausted: {after.outcome}."
+    if after.status == "arbitration":
+        return "The ladder is exhausted and no party has final say: referred to arbitration."
+    return f"Now {after.status}."
+
+
+def apply_step(
+    session: Session,
+    view: AllianceView | None,
+    decision: Decision,
+    ladder: Ladder,
+    before: rules.Decision,
+    after: rules.Decision,
+    *,
+    on_day: date,
+    actor_id: uuid.UUID | None,
+) -> None:
+    """Store a new rules state and record the step (in the shared history and audit)."""
+    if after == before:
+        return
+    decision.status = after.status
+    decision.rung = after.rung
+    decision.deadline = after.deadline
+    decision.escalate_on = after.escalate_on
+    decision.outcome = after.outcome
+    decision.body_id = ladder.body(after.rung).id
+    if after.status in ("approved", "rejected"):
+        decision.decided_at = utcnow()
+        decision.chosen_option = next(iter(after.picks.values()), "")
+    decision.version += 1
+    decision.updated_at = utcnow()
+    text = step_text(ladder, before, after)
+    record(
+        session,
+        actor=view.principal.actor if view is not None else Actor.system("pactum tick"),
+        action="decision.step",
+        object_type="decision",
+        object_id=decision.id,
+        chain=shared_chain(decision.alliance_id),
+        alliance_id=decision.alliance_id,
+        old={"status": before.status, "rung": before.rung},
+        new={
+            "status": after.status,
+            "rung": after.rung,
+            "outcome": after.outcome,
+            "deadline": after.deadline,
+            "escalate_on": after.escalate_on,
+        },
+    )
+    session.add(
+        DecisionStep(
+            alliance_id=decision.alliance_id,
+            owner_org_id=decision.owner_org_id,
+            visibility="shared",
+            decision_id=decision.id,
+            on_day=on_day,
+            rung=after.rung,
+            body_id=decision.body_id,
+            status=after.status,
+            text=text,
+            actor_id=actor_id,
+        )
+    )
+    session.flush()
+    publish_decision(session, decision)
+    tell_body(session, decision, ladder, text)
+
+
+def publish_decision(session: Session, decision: Decision) -> None:
+    publish(
+        session,
+        alliance_id=decision.alliance_id,
+        visibility="shared",
+        owner_org_id=decision.owner_org_id,
+        kind="decision",
+        object_id=decision.id,
+        version=decision.version,
+    )
+
+
+def tell_body(session: Session, decision: Decision, ladder: Ladder, text: str) -> None:
+    """Notify the voting members of the body now deciding (both parties: a shared matter),
+    in the app and, through the outbox, by e-mail."""
+    body = ladder.body(decision.rung)
+    seated = session.execute(
+        system_scope(
+            select(CommitteeMember).where(
+                CommitteeMember.committee_id == body.id,
+                CommitteeMember.active.is_(True),
+                CommitteeMember.voting.is_(True),
+            )
+        )
+    ).scalars()
+    for seat in seated:
+        notify(
+            session,
+            user_id=seat.user_id,
+            org_id=seat.owner_org_id,
+            alliance_id=decision.alliance_id,
+            text=f"{decision.reference}: {decision.question} — {text}",
+            link=f"/alliances/{decision.alliance_id}/decisions/{decision.id}",
+            email=True,
+        )
+
+
+def advance(
+    session: Session,
+    view: AllianceView | None,
+    decision: Decision,
+    today: date,
+    *,
+    ladder: Ladder,
+    votes: list[Vote],
+) -> Decision:
+    """Apply every step due by ``today`` (deadline expiry, escalation), recording each."""
+    charter = rules.Charter(
+        parties=("_",),
+        voting_members={},
+        ladder=tuple(rules.Rung(b.name, b.decision_days) for b in ladder.bodies),
+        final_say=dict(ladder.origin.final_say),
+        holidays=committees.holidays(ladder.origin),
+    )
+    state = state_of(decision, votes)
+    while state.status in ("open", "deadlocked"):
+        nxt = rules.step(charter, state, today)
+        if nxt == state:
+            break
+        effective = nxt.deadline if nxt.rung == state.rung else (state.escalate_on or today)
+        if nxt.status == "deadlocked" and state.status == "open":
+            effective = state.deadline
+        apply_step(session, view, decision, ladder, state, nxt, on_day=effective, actor_id=None)
+        state = nxt
+    return decision
+
+
+def refresh(session: Session, view: AllianceView, decision: Decision) -> Decision:
+    """Bring one decision up to date (pages and the API call this before showing it)."""
+    if decision.status not in ("open", "deadlocked"):
+        return decision
+    ladder = ladder_of(session, view, decision)
+    return advance(
+        session,
+        view,
+        decision,
+        utcnow().date(),
+        ladder=ladder,
+        votes=votes_of(session, view, [decision.id]),
+    )
+
+
+def advance_all(session: Session, today: date) -> int:
+    """Move on every undecided decision of every alliance (``pactum tick``); returns how
+    many changed. Idempotent: a second run on the same day changes nothing."""
+    pending = list(
+        session.execute(
+            system_scope(
+                select(Decision)
+                .where(Decision.status.in_(("open", "deadlocked")))
+                .order_by(Decision.alliance_id, Decision.id)
+                .with_for_update()
+            )
+        ).scalars()
+    )
+    changed = 0
+    for decision in pending:
+        bodies = {
+            c.id: c
+            for c in session.execute(
+                system_scope(select(Committee).where(Committee.alliance_id == decision.alliance_id))
+            ).scalars()
+        }
+        chain = [bodies[uuid.UUID(i)] for i in decision.ladder if uuid.UUID(i) in bodies]
+        ladder = Ladder(bodies[decision.committee_id], chain or [bodies[decision.committee_id]])
+        votes = list(
+            session.execute(
+                system_scope(select(Vote).where(Vote.decision_id == decision.id))
+            ).scalars()
+        )
+        before = decision.version
+        advance(session, None, decision, today, ladder=ladder, votes=votes)
+        changed += decision.version != before
+    return changed

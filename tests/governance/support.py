@@ -1,0 +1,79 @@
+"""A governance set-up over the API: a JSC whose deadlocks go to the executive officers,
+with final say over development for party A, and helpers to drive it."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import World
+
+
+@dataclass
+class Gov:
+    """Ids of the committees built for a test."""
+
+    jsc: uuid.UUID
+    execs: uuid.UUID
+    base: str
+
+
+def ok(response: Any, status: int = 200) -> Any:
+    """The JSON of a response that must have ``status``."""
+    assert response.status_code == status, response.text
+    return response.json()
+
+
+def setup_governance(client: TestClient, world: World, *, quorum: int = 1) -> Gov:
+    """Executive officers (A: a_finance, B: b_finance) above a JSC (A: a_manager and
+    a_contributor, B: b_manager and b_contributor); A has final say on development."""
+    base = f"/api/v1/alliances/{world.alliance_id}"
+    a, b = world["a_manager"].headers, world["b_manager"].headers
+    execs = ok(
+        client.post(
+            f"{base}/committees",
+            headers=a,
+            json={"name": "Executive officers", "kind": "executive_officers",
+                  "decision_days": 30},
+        ),
+        201,
+    )["id"]
+    jsc = ok(
+        client.post(
+            f"{base}/committees",
+            headers=a,
+            json={
+                "name": "Joint Steering Committee",
+                "kind": "jsc",
+                "quorum_per_party": quorum,
+                "final_say": {"development": str(world.orgs["A"])},
+                "escalates_to_id": execs,
+                "decision_days": 15,
+            },
+        ),
+        201,
+    )["id"]
+    for headers, voter, other in ((a, "a_manager", "a_contributor"), (b, "b_manager", "b_contributor")):
+        ok(client.post(f"{base}/committees/{jsc}/members", headers=headers,
+                       json={"user_id": str(world[voter].user_id), "minutes_approver": True}), 201)
+        ok(client.post(f"{base}/committees/{jsc}/members", headers=headers,
+                       json={"user_id": str(world[other].user_id)}), 201)
+    for headers, officer in ((a, "a_finance"), (b, "b_finance")):
+        ok(client.post(f"{base}/committees/{execs}/members", headers=headers,
+                       json={"user_id": str(world[officer].user_id)}), 201)
+    return Gov(uuid.UUID(jsc), uuid.UUID(execs), base)
+
+
+def written_decision(
+    client: TestClient, world: World, gov: Gov, deadline: date, **extra: Any
+) -> dict[str, Any]:
+    """A written decision put to the JSC by A's manager."""
+    body = {"committee_id": str(gov.jsc), "domain": "development",
+            "question": "Start the Phase 2 study in Q1?", "deadline": deadline.isoformat(),
+            **extra}
+    return ok(client.post(f"{gov.base}/decisions", headers=world["a_manager"].headers,
+                          json=body), 201)
