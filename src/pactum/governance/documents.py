@@ -1,1 +1,0 @@
-"""Governance documents: signed minutes as PDF and the arbitration dossier (pure)."""
