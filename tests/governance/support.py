@@ -37,8 +37,7 @@ def setup_governance(client: TestClient, world: World, *, quorum: int = 1) -> Go
         client.post(
             f"{base}/committees",
             headers=a,
-            json={"name": "Executive officers", "kind": "executive_officers",
-                  "decision_days": 30},
+            json={"name": "Executive officers", "kind": "executive_officers", "decision_days": 30},
         ),
         201,
     )["id"]
@@ -57,14 +56,35 @@ def setup_governance(client: TestClient, world: World, *, quorum: int = 1) -> Go
         ),
         201,
     )["id"]
-    for headers, voter, other in ((a, "a_manager", "a_contributor"), (b, "b_manager", "b_contributor")):
-        ok(client.post(f"{base}/committees/{jsc}/members", headers=headers,
-                       json={"user_id": str(world[voter].user_id), "minutes_approver": True}), 201)
-        ok(client.post(f"{base}/committees/{jsc}/members", headers=headers,
-                       json={"user_id": str(world[other].user_id)}), 201)
+    for headers, voter, other in (
+        (a, "a_manager", "a_contributor"),
+        (b, "b_manager", "b_contributor"),
+    ):
+        ok(
+            client.post(
+                f"{base}/committees/{jsc}/members",
+                headers=headers,
+                json={"user_id": str(world[voter].user_id), "minutes_approver": True},
+            ),
+            201,
+        )
+        ok(
+            client.post(
+                f"{base}/committees/{jsc}/members",
+                headers=headers,
+                json={"user_id": str(world[other].user_id)},
+            ),
+            201,
+        )
     for headers, officer in ((a, "a_finance"), (b, "b_finance")):
-        ok(client.post(f"{base}/committees/{execs}/members", headers=headers,
-                       json={"user_id": str(world[officer].user_id)}), 201)
+        ok(
+            client.post(
+                f"{base}/committees/{execs}/members",
+                headers=headers,
+                json={"user_id": str(world[officer].user_id)},
+            ),
+            201,
+        )
     return Gov(uuid.UUID(jsc), uuid.UUID(execs), base)
 
 
@@ -72,8 +92,13 @@ def written_decision(
     client: TestClient, world: World, gov: Gov, deadline: date, **extra: Any
 ) -> dict[str, Any]:
     """A written decision put to the JSC by A's manager."""
-    body = {"committee_id": str(gov.jsc), "domain": "development",
-            "question": "Start the Phase 2 study in Q1?", "deadline": deadline.isoformat(),
-            **extra}
-    return ok(client.post(f"{gov.base}/decisions", headers=world["a_manager"].headers,
-                          json=body), 201)
+    body = {
+        "committee_id": str(gov.jsc),
+        "domain": "development",
+        "question": "Start the Phase 2 study in Q1?",
+        "deadline": deadline.isoformat(),
+        **extra,
+    }
+    return ok(
+        client.post(f"{gov.base}/decisions", headers=world["a_manager"].headers, json=body), 201
+    )

@@ -226,6 +226,8 @@ class DecisionStep(AllianceScoped, Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     decision_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("decisions.id"), index=True)
+    # The decision's version after the step: orders steps made in the same instant.
+    seq: Mapped[int] = mapped_column()
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     on_day: Mapped[date] = mapped_column(Date)
     rung: Mapped[int] = mapped_column()

@@ -37,7 +37,7 @@ def steps_of(session: Session, view: AllianceView, decision_id: uuid.UUID) -> li
     stmt = (
         scoped(view, DecisionStep)
         .where(DecisionStep.decision_id == decision_id)
-        .order_by(DecisionStep.at, DecisionStep.id)
+        .order_by(DecisionStep.seq, DecisionStep.at)
     )
     return list(session.execute(stmt).scalars())
 
@@ -157,6 +157,7 @@ def apply_step(
             owner_org_id=decision.owner_org_id,
             visibility="shared",
             decision_id=decision.id,
+            seq=decision.version,
             on_day=on_day,
             rung=after.rung,
             body_id=decision.body_id,
@@ -229,9 +230,12 @@ def advance(
         nxt = rules.step(charter, state, today)
         if nxt == state:
             break
-        effective = nxt.deadline if nxt.rung == state.rung else (state.escalate_on or today)
-        if nxt.status == "deadlocked" and state.status == "open":
+        # The day the step took effect: a missed deadline deadlocks on that deadline, an
+        # escalation happens on the escalation date, whenever the tick or page sees it.
+        if state.status == "open":
             effective = state.deadline
+        else:
+            effective = state.escalate_on or today
         apply_step(session, view, decision, ladder, state, nxt, on_day=effective, actor_id=None)
         state = nxt
     return decision

@@ -434,6 +434,7 @@ def upgrade() -> None:
         "decision_steps",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("decision_id", sa.Uuid(), nullable=False),
+        sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("on_day", sa.Date(), nullable=False),
         sa.Column("rung", sa.Integer(), nullable=False),
