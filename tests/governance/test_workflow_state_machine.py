@@ -18,7 +18,6 @@ the final-say party tries to decide. After every step:
 from __future__ import annotations
 
 import itertools
-
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, settings

@@ -232,10 +232,7 @@ def advance(
             break
         # The day the step took effect: a missed deadline deadlocks on that deadline, an
         # escalation happens on the escalation date, whenever the tick or page sees it.
-        if state.status == "open":
-            effective = state.deadline
-        else:
-            effective = state.escalate_on or today
+        effective = state.deadline if state.status == "open" else (state.escalate_on or today)
         apply_step(session, view, decision, ladder, state, nxt, on_day=effective, actor_id=None)
         state = nxt
     return decision
