@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     smtp_from: str = "Pactum <pactum@localhost>"
     smtp_starttls: bool = True
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    # How long one live-update stream lasts before the browser reconnects (access is
+    # checked again at each connection).
+    live_stream_seconds: float = Field(default=300.0, gt=0, le=3600)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

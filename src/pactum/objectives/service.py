@@ -12,11 +12,25 @@ from pactum.access.records import audit_record, audit_update
 from pactum.core.errors import Conflict, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version, diff, reject_nulls
+from pactum.live.bus import publish
 from pactum.models import AllianceMember, Objective, User
 from pactum.objectives.schemas import ObjectiveCreate, ObjectiveUpdate
 
 NULLABLE = frozenset({"owner_user_id", "target_date"})
 AUDITED = ("kind", "title", "description", "owner_user_id", "measure", "target_date", "status")
+
+
+def _announce(session: Session, objective: Objective) -> None:
+    """Tell waiting pages that an objective changed (at commit; to those who may see it)."""
+    publish(
+        session,
+        alliance_id=objective.alliance_id,
+        visibility=objective.visibility,
+        owner_org_id=objective.owner_org_id,
+        kind="objective",
+        object_id=objective.id,
+        version=objective.version,
+    )
 
 
 def _check_owner(
@@ -101,6 +115,7 @@ def create_objective(session: Session, view: AllianceView, data: ObjectiveCreate
         "objective.create",
         new={key: getattr(objective, key) for key in (*AUDITED, "visibility")},
     )
+    _announce(session, objective)
     return objective
 
 
@@ -148,4 +163,5 @@ def update_objective(
         was_private=was_private,
         shared_content={key: getattr(objective, key) for key in (*AUDITED, "visibility")},
     )
+    _announce(session, objective)
     return objective

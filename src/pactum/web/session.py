@@ -12,6 +12,7 @@ from pactum.auth.secrets import new_token
 from pactum.auth.service import SessionInfo, resolve_session
 from pactum.core.errors import ValidationFailed
 from pactum.http.db import DbSession, SettingsDep
+from pactum.live.bus import now_ms
 from pactum.models import Organisation
 from pactum.settings import Settings
 
@@ -73,9 +74,11 @@ def check_pre_session_token(request: Request, form: FormData) -> None:
 
 def current_session(request: Request, db: DbSession, settings: SettingsDep) -> SessionInfo | None:
     """The live session for the request's cookie, if any; fills the page context."""
+    started = now_ms()  # before any query: a live page older than a change fetches itself
     info = resolve_session(db, settings, request.cookies.get(COOKIE, ""))
     if info is not None and not info.web_session.mfa_pending:
         request.state.page_context = {
+            "live_since": started,
             "me": info.principal,
             "csrf_token": info.web_session.csrf_token,
             # Plain values: the page may render after the request's session is closed.

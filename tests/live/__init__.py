@@ -1,0 +1,1 @@
+"""Live updates: the bus, the stream route and several server processes."""
