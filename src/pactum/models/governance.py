@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pactum.core.db import Base, UTCDateTime, new_id
@@ -166,7 +166,11 @@ class Decision(AllianceScoped, Base):
     escalated up the charter's ladder when it deadlocks."""
 
     __tablename__ = "decisions"
-    __table_args__ = (UniqueConstraint("alliance_id", "reference"),)
+    __table_args__ = (
+        UniqueConstraint("alliance_id", "reference"),
+        # The register's order (newest first) within an alliance.
+        Index("ix_decisions_register", "alliance_id", "opened_on", "reference"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
     reference: Mapped[str] = mapped_column(String(20))

@@ -330,6 +330,9 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_decisions_opened_on"), ["opened_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_decisions_status"), ["status"], unique=False)
         batch_op.create_index(batch_op.f("ix_decisions_updated_at"), ["updated_at"], unique=False)
+        batch_op.create_index(
+            "ix_decisions_register", ["alliance_id", "opened_on", "reference"], unique=False
+        )
 
     op.create_table(
         "meeting_notes",
@@ -596,6 +599,7 @@ def downgrade() -> None:
 
     op.drop_table("meeting_notes")
     with op.batch_alter_table("decisions", schema=None) as batch_op:
+        batch_op.drop_index("ix_decisions_register")
         batch_op.drop_index(batch_op.f("ix_decisions_updated_at"))
         batch_op.drop_index(batch_op.f("ix_decisions_status"))
         batch_op.drop_index(batch_op.f("ix_decisions_opened_on"))
