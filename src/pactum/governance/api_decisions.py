@@ -8,11 +8,11 @@ from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Query, Response
-from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, open_alliance
+from pactum.access import open_alliance
 from pactum.core.time import utcnow
 from pactum.governance import documents, invitations
+from pactum.governance.reads import REGISTER_HEADER, decision_read, register_rows
 from pactum.governance.schemas import (
     ActionCreate,
     ActionRead,
@@ -24,13 +24,10 @@ from pactum.governance.schemas import (
     PositionIn,
     PositionRead,
     RationaleIn,
-    StepRead,
     VoteCreate,
-    VoteRead,
 )
 from pactum.governance.service import (
     actions,
-    committees,
     decisions,
     dossier,
     progress,
@@ -38,33 +35,10 @@ from pactum.governance.service import (
 )
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
-from pactum.models import ActionItem, Decision
+from pactum.models import ActionItem
 from pactum.web.exports import ExportFormat, table_response
 
 router = APIRouter(prefix="/api/v1", tags=["governance"])
-REGISTER_HEADER = (
-    "Reference",
-    "Opened",
-    "Committee",
-    "Now before",
-    "Domain",
-    "Question",
-    "Status",
-    "Outcome",
-    "Decided at (UTC)",
-    "Rationale",
-)
-
-
-def decision_read(db: Session, view: AllianceView, decision: Decision) -> DecisionRead:
-    """A decision with its votes, history and positions."""
-    base = DecisionRead.model_validate(decision)
-    base.votes = [VoteRead.model_validate(v) for v in progress.votes_of(db, view, [decision.id])]
-    base.steps = [StepRead.model_validate(s) for s in progress.steps_of(db, view, decision.id)]
-    base.positions = [
-        PositionRead.model_validate(p) for p in decisions.positions_of(db, view, decision.id)
-    ]
-    return base
 
 
 def _query(
@@ -246,26 +220,6 @@ def dossier_zip(
     decision = progress.refresh(db, view, decisions.get_decision(db, view, decision_id))
     doc = dossier.dossier_doc(db, view, decision)
     return invitations.zip_response(documents.dossier_zip(doc), f"dossier-{decision.reference}")
-
-
-def register_rows(db: Session, view: AllianceView, rows: list[Decision]) -> list[list[Any]]:
-    """Rows of the register export."""
-    from_ids = {c.id: c.name for c in committees.list_committees(db, view)}
-    return [
-        [
-            d.reference,
-            d.opened_on,
-            from_ids.get(d.committee_id, ""),
-            from_ids.get(d.body_id, ""),
-            d.domain,
-            d.question,
-            d.status,
-            d.outcome,
-            d.decided_at,
-            d.rationale,
-        ]
-        for d in rows
-    ]
 
 
 @router.get("/alliances/{alliance_id}/decision-register.{fmt}")

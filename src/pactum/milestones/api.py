@@ -9,12 +9,14 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
+from pactum.governance.reads import decision_read
+from pactum.governance.schemas import DecisionRead
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
 from pactum.invoices import service as invoices
 from pactum.invoices.schemas import InvoiceRead
-from pactum.milestones import service
+from pactum.milestones import escalation, service
 from pactum.milestones.schemas import (
     ClaimCreate,
     ClaimRead,
@@ -22,6 +24,7 @@ from pactum.milestones.schemas import (
     DisputeCreate,
     DisputeRead,
     DisputeResolve,
+    EscalateIn,
     NoteCreate,
     NoteRead,
 )
@@ -161,6 +164,23 @@ def resolve(
     claim = service.resolve(db, view, claim_id, body, expected_version=expected)
     response.headers["ETag"] = etag(claim.version)
     return claim_read(db, view, claim)
+
+
+@router.post("/{claim_id}/escalate", response_model=DecisionRead, status_code=201)
+def escalate(
+    alliance_id: uuid.UUID,
+    claim_id: uuid.UUID,
+    body: EscalateIn,
+    db: DbSession,
+    me: ApiPrincipal,
+) -> DecisionRead:
+    """Put the open dispute to a committee (either party): when the decision is approved,
+    the dispute is resolved as decided (achieved: confirmed; not achieved: withdrawn)."""
+    view = open_alliance(db, me, alliance_id)
+    decision = escalation.escalate_dispute(
+        db, view, claim_id, committee_id=body.committee_id, deadline=body.deadline
+    )
+    return decision_read(db, view, decision)
 
 
 @router.post("/{claim_id}/withdraw", response_model=ClaimRead)

@@ -49,6 +49,13 @@ class DisputeResolve(Input):
     resolution: Text
 
 
+class EscalateIn(Input):
+    """Put the claim's open dispute to a committee, to be decided by ``deadline``."""
+
+    committee_id: uuid.UUID
+    deadline: date
+
+
 class NoteCreate(Input):
     """An internal note, visible only to the author's party."""
 

@@ -56,6 +56,14 @@ def disputes(session: Session, view: AllianceView, claim_ids: list[uuid.UUID]) -
     return list(session.execute(stmt).scalars())
 
 
+def disputes_by_id(
+    session: Session, view: AllianceView, dispute_ids: list[uuid.UUID]
+) -> list[Dispute]:
+    """These disputes (those the caller may see)."""
+    stmt = scoped(view, Dispute).where(Dispute.id.in_(dispute_ids))
+    return list(session.execute(stmt).scalars())
+
+
 def notes(session: Session, view: AllianceView, claim_id: uuid.UUID) -> list[ClaimNote]:
     """Our party's internal notes on a claim (the other party's are never returned)."""
     get_claim(session, view, claim_id)

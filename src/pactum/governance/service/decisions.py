@@ -45,6 +45,18 @@ def get_decision(
     return get_scoped(session, view, Decision, decision_id, lock=lock)
 
 
+def by_subject(
+    session: Session, view: AllianceView, subject_type: str, subject_ids: list[uuid.UUID]
+) -> list[Decision]:
+    """Decisions raised on these subjects (e.g. disputes), oldest first."""
+    stmt = (
+        scoped(view, Decision)
+        .where(Decision.subject_type == subject_type, Decision.subject_id.in_(subject_ids))
+        .order_by(Decision.created_at)
+    )
+    return list(session.execute(stmt).scalars())
+
+
 def positions_of(session: Session, view: AllianceView, decision_id: uuid.UUID) -> list[Position]:
     """Each party's stated position on the matter."""
     stmt = (
@@ -71,10 +83,12 @@ def propose(
     data: DecisionCreate,
     *,
     subject: tuple[str, uuid.UUID] | None = None,
+    permission: str = "decisions.propose",
 ) -> Decision:
     """Put a matter to a committee (``decisions.propose``): voted in the meeting of
-    ``agenda_item_id`` (a decision item), or in writing by ``deadline``."""
-    view.require("decisions.propose")
+    ``agenda_item_id`` (a decision item), or in writing by ``deadline``. A domain that
+    raises a matter about its own record (``subject``) names the ``permission`` it needs."""
+    view.require(permission)
     committee = committees.get_committee(session, view, data.committee_id)
     today = utcnow().date()
     meeting_id = None

@@ -6,6 +6,7 @@ the API and ``pactum tick`` (:func:`advance_all`), so they always agree."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -40,6 +41,13 @@ def steps_of(session: Session, view: AllianceView, decision_id: uuid.UUID) -> li
         .order_by(DecisionStep.seq, DecisionStep.at)
     )
     return list(session.execute(stmt).scalars())
+
+
+# What a decided matter does to its subject, by subject type (e.g. a milestone dispute
+# resolved by the committee's decision); registered by the domain that owns the subject,
+# which sits above governance and may import it. Runs in the deciding transaction.
+DecidedHandler = Callable[[Session, AllianceView, Decision], None]
+ON_DECIDED: dict[str, DecidedHandler] = {}
 
 
 @dataclass(frozen=True)
@@ -169,9 +177,13 @@ def apply_step(
     session.flush()
     publish_decision(session, decision)
     tell_body(session, decision, ladder, text)
+    handler = ON_DECIDED.get(decision.subject_type)
+    if handler is not None and view is not None and after.status in ("approved", "rejected"):
+        handler(session, view, decision)
 
 
 def publish_decision(session: Session, decision: Decision) -> None:
+    """Tell waiting pages (both parties: decisions are shared) that the decision moved."""
     publish(
         session,
         alliance_id=decision.alliance_id,

@@ -1,0 +1,57 @@
+"""Response bodies built from governance records (shared by the JSON routes of several
+domains, e.g. a milestone dispute put to a committee)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView
+from pactum.governance.schemas import DecisionRead, PositionRead, StepRead, VoteRead
+from pactum.governance.service import committees, decisions, progress
+from pactum.models import Decision
+
+REGISTER_HEADER = (
+    "Reference",
+    "Opened",
+    "Committee",
+    "Now before",
+    "Domain",
+    "Question",
+    "Status",
+    "Outcome",
+    "Decided at (UTC)",
+    "Rationale",
+)
+
+
+def decision_read(db: Session, view: AllianceView, decision: Decision) -> DecisionRead:
+    """A decision with its votes, history and positions."""
+    base = DecisionRead.model_validate(decision)
+    base.votes = [VoteRead.model_validate(v) for v in progress.votes_of(db, view, [decision.id])]
+    base.steps = [StepRead.model_validate(s) for s in progress.steps_of(db, view, decision.id)]
+    base.positions = [
+        PositionRead.model_validate(p) for p in decisions.positions_of(db, view, decision.id)
+    ]
+    return base
+
+
+def register_rows(db: Session, view: AllianceView, rows: list[Decision]) -> list[list[Any]]:
+    """Rows of the register export."""
+    from_ids = {c.id: c.name for c in committees.list_committees(db, view)}
+    return [
+        [
+            d.reference,
+            d.opened_on,
+            from_ids.get(d.committee_id, ""),
+            from_ids.get(d.body_id, ""),
+            d.domain,
+            d.question,
+            d.status,
+            d.outcome,
+            d.decided_at,
+            d.rationale,
+        ]
+        for d in rows
+    ]
