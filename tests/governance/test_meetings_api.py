@@ -387,3 +387,37 @@ def test_my_actions_across_alliances(client: TestClient, world: World) -> None:
             json={"status": "open"},
         )
         assert stale.status_code == 412
+
+
+def test_calendar_feed_has_my_meetings_and_actions(client: TestClient, world: World) -> None:
+    """The personal feed lists the meetings of committees I sit on (timed, in UTC) and my
+    open action items; someone not seated gets neither meeting."""
+    with frozen(NOW):
+        gov = setup_governance(client, world)
+        meeting_id, _ = meeting_with_item(client, world, gov)
+        action = ok(
+            client.post(
+                f"{gov.base}/actions",
+                headers=world["a_manager"].headers,
+                json={
+                    "title": "Book the room",
+                    "assignee_id": str(world["b_manager"].user_id),
+                    "due_on": "2026-12-04",
+                },
+            ),
+            201,
+        )
+
+        def feed(who: str) -> str:
+            issued = ok(client.post("/api/v1/calendar-feed", headers=world[who].headers), 201)
+            token = issued["url"].split("token=", 1)[1]
+            text = client.get("/calendar.ics", params={"token": token}).text
+            return text.replace("\r\n ", "")
+
+        mine = feed("b_manager")
+        assert f"UID:meeting-{meeting_id}@pactum" in mine
+        assert "DTSTART:20261123T090000Z" in mine
+        assert f"UID:action-{action['id']}@pactum" in mine
+        other = feed("b_finance")  # an executive officer, not on the JSC
+        assert f"meeting-{meeting_id}" not in other
+        assert f"action-{action['id']}" not in other

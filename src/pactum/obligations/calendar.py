@@ -1,5 +1,5 @@
-"""An iCalendar (RFC 5545) writer for all-day deadlines, by hand and with the standard
-library only: CRLF line ends, lines folded at 75 octets without splitting a UTF-8
+"""An iCalendar (RFC 5545) writer for all-day deadlines and timed meetings, by hand and
+with the standard library only: CRLF line ends, lines folded at 75 octets without splitting a UTF-8
 character, TEXT values escaped (backslash, semicolon, comma, line breaks)."""
 
 from __future__ import annotations
@@ -15,13 +15,17 @@ PRODID = "-//Pactum//Deadlines//EN"
 
 @dataclass(frozen=True)
 class Event:
-    """One all-day event."""
+    """One event: all-day (a deadline) or timed (a meeting)."""
 
     uid: str
     day: date
     summary: str
     description: str = ""
     categories: tuple[str, ...] = ()
+    # A timed event (a meeting) has both, in UTC; ``day`` is then its first day.
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    location: str = ""
 
 
 def escape(text: str) -> str:
@@ -73,15 +77,23 @@ def _event_lines(event: Event, stamp: str) -> list[str]:
         "BEGIN:VEVENT",
         f"UID:{escape(event.uid)}",
         f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{_day(event.day)}",
-        f"DTEND;VALUE=DATE:{_day(event.day + timedelta(days=1))}",
-        f"SUMMARY:{escape(event.summary)}",
     ]
+    if event.starts_at is not None and event.ends_at is not None:
+        lines += [f"DTSTART:{_stamp(event.starts_at)}", f"DTEND:{_stamp(event.ends_at)}"]
+    else:
+        lines += [
+            f"DTSTART;VALUE=DATE:{_day(event.day)}",
+            f"DTEND;VALUE=DATE:{_day(event.day + timedelta(days=1))}",
+        ]
+    lines.append(f"SUMMARY:{escape(event.summary)}")
+    if event.location:
+        lines.append(f"LOCATION:{escape(event.location)}")
     if event.description:
         lines.append(f"DESCRIPTION:{escape(event.description)}")
     if event.categories:
         lines.append("CATEGORIES:" + ",".join(escape(c) for c in event.categories))
-    lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
+    timed = event.starts_at is not None
+    lines += [f"TRANSP:{'OPAQUE' if timed else 'TRANSPARENT'}", "END:VEVENT"]
     return lines
 
 

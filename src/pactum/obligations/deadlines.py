@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -226,12 +227,25 @@ def _event(deadline: Deadline, base_url: str) -> Event:
     )
 
 
+# Other domains' events for the same feed (e.g. committee meetings and action items),
+# registered by the application at start-up: name -> source(session, principal, since,
+# until, base_url). Each source applies the caller's access rules itself.
+FeedSource = Callable[[Session, Principal, date, date, str], Iterable[Event]]
+FEED_SOURCES: dict[str, FeedSource] = {}
+
+
+def register_source(name: str, source: FeedSource) -> None:
+    """Add a source of events to every person's calendar feed (idempotent by name)."""
+    FEED_SOURCES[name] = source
+
+
 def feed_text(session: Session, principal: Principal, *, base_url: str) -> str:
-    """The iCalendar text of the caller's deadlines (a year back, two years ahead)."""
+    """The iCalendar text of the caller's deadlines (a year back, two years ahead), plus
+    the events of the registered sources (meetings, action items)."""
     on = obligations.today()
-    found = deadlines(session, principal, since=on - FEED_PAST, until=on + FEED_AHEAD, on=on)
-    return calendar(
-        (_event(d, base_url) for d in found),
-        name=f"Pactum deadlines — {principal.org_name}",
-        now=utcnow(),
-    )
+    since, until = on - FEED_PAST, on + FEED_AHEAD
+    found = deadlines(session, principal, since=since, until=until, on=on)
+    events = [_event(d, base_url) for d in found]
+    for _name, source in sorted(FEED_SOURCES.items()):
+        events.extend(source(session, principal, since, until, base_url))
+    return calendar(events, name=f"Pactum deadlines — {principal.org_name}", now=utcnow())
