@@ -21,6 +21,7 @@ from pactum.models import Organisation, User
 from pactum.objectives import service as objectives
 from pactum.objectives.schemas import ObjectiveCreate
 from pactum.ops.demo_finance import load_finance, load_statements
+from pactum.ops.demo_governance import load_governance
 from pactum.orgs import service as orgs
 from pactum.orgs.schemas import OrgCreate, PersonCreate
 
@@ -103,6 +104,22 @@ PEOPLE = (
         "Alliance Finance Lead",
         False,
         "finance",
+    ),
+    DemoPerson(
+        "rafael.ortiz@helixbio.example",
+        "Dr Rafael Ortiz",
+        HELIX,
+        "Chief Executive Officer (executive officer)",
+        False,
+        "committee_member",
+    ),
+    DemoPerson(
+        "henrik.larsen@meridianpharma.example",
+        "Henrik Larsen",
+        MERIDIAN,
+        "EVP Research & Development (executive officer)",
+        False,
+        "committee_member",
     ),
     # One person in two organisations: she switches between them in the page header.
     DemoPerson(
@@ -320,6 +337,17 @@ def load(session: Session) -> bool:
     }
     load_finance(session, principal, alliance.id, finance_orgs, finance_people)
     load_statements(session, principal, alliance.id, finance_orgs, finance_people)
+    governance_people = {
+        "helix_manager": helix_manager,
+        "helix_scientist": "tom.reyes@helixbio.example",
+        "helix_lead": "lena.fischer@helixbio.example",
+        "helix_exec": "rafael.ortiz@helixbio.example",
+        "meridian_manager": meridian_manager,
+        "meridian_scientist": "kenji.sato@meridianpharma.example",
+        "meridian_legal": "laura.chen@meridianpharma.example",
+        "meridian_exec": "henrik.larsen@meridianpharma.example",
+    }
+    load_governance(session, principal, alliance.id, finance_orgs, governance_people)
     return True
 
 

@@ -4,7 +4,8 @@ A committee is shared by the alliance. Either party's alliance manager may set u
 a charter (DATA-1 versions). Each party seats only its own people (who must be members
 of the alliance for that party); a seat is voting or not, and one or more of a party's
 seats may be its designated minutes approver. Executive officers are senior to, and not
-members of, the committee they decide for: nobody sits on both.
+members of, the committee they decide for: nobody sits on both (other bodies, such as a
+JDC and the JSC above it, may share members).
 """
 
 from __future__ import annotations
@@ -192,16 +193,21 @@ def _escalation_sources(session: Session, view: AllianceView, body: Committee) -
 def _check_seniority(
     session: Session, view: AllianceView, committee: Committee, user_id: uuid.UUID
 ) -> None:
-    """Nobody sits both on a committee and on the body it escalates to."""
-    related = _escalation_sources(session, view, committee)
-    if committee.escalates_to_id is not None:
-        related.append(committee.escalates_to_id)
+    """Executive officers are senior to, and not members of, the committees that escalate
+    to them: nobody sits both on such a committee and on its executive officers' body."""
+    related: list[uuid.UUID] = []
+    if committee.kind == "executive_officers":
+        related = _escalation_sources(session, view, committee)
+    elif committee.escalates_to_id is not None:
+        above = get_committee(session, view, committee.escalates_to_id)
+        if above.kind == "executive_officers":
+            related = [above.id]
     if related and any(
         s.user_id == user_id for s in seats(session, view, related, active_only=True)
     ):
         raise Conflict(
-            "user_id: this person sits on a body this committee escalates to or from; "
-            "escalation goes to people senior to, and not members of, the committee"
+            "user_id: executive officers are senior to, and not members of, the committee "
+            "that escalates to them; this person already sits on the other body"
         )
 
 
