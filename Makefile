@@ -49,6 +49,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_valuation.py
 	$(BIN)/python benchmarks/bench_finance.py
 	$(BIN)/python benchmarks/bench_finance_pages.py
+	$(BIN)/python benchmarks/bench_live.py
 
 bench-valuation: install
 	$(BIN)/python benchmarks/bench_valuation.py
