@@ -289,16 +289,6 @@ class EventStreamClient:
                 return item
         return None
 
-    def drain(self, seconds: float) -> list[Received]:
-        """Every event that arrives within ``seconds``."""
-        got = []
-        deadline = time.monotonic() + seconds
-        while (remaining := deadline - time.monotonic()) > 0:
-            item = self.next(remaining)
-            if item is not None:
-                got.append(item)
-        return got
-
     def __exit__(self, *exc: object) -> None:
         """Disconnect."""
         sock = self._conn.sock
