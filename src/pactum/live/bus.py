@@ -46,7 +46,6 @@ from pactum.live.listener import Listener
 log = logging.getLogger("pactum.live")
 
 CHANNEL = "pactum_live"
-VISIBILITIES = ("shared", "private")
 _PENDING = "pactum_live_pending"
 
 
