@@ -16,6 +16,7 @@ from pactum.alliances import pages as alliances_pages
 from pactum.core.db import make_engine, make_sessionmaker
 from pactum.governance import api_bodies as governance_bodies_api
 from pactum.governance import api_decisions as governance_decisions_api
+from pactum.governance import pages as governance_pages
 from pactum.http.headers import SecurityHeaders
 from pactum.ledger import api as ledger_api
 from pactum.ledger import pages as ledger_pages
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         milestones_pages.router,
         statements_pages.router,
         ledger_pages.router,
+        governance_pages.router,
     ):
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

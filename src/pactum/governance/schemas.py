@@ -443,7 +443,9 @@ class MinutesSign(Input):
     password: Annotated[str, StringConstraints(min_length=1, max_length=1000)]
     printed_name: Name
     minutes_version: int = Field(ge=1)
-    content_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$")]
+    content_sha256: Annotated[
+        str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"), Field(examples=["0" * 64])
+    ]
     meaning: Literal["approval", "review", "authorship", "responsibility"] = "approval"
 
 
