@@ -5,13 +5,15 @@ edit), the minutes PDF with the signature manifestations, and the ICS invitation
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
+from sqlalchemy.orm import Session, sessionmaker
 
 from pactum.core.time import frozen
+from pactum.governance.service import jobs
 from tests.conftest import PASSWORD, World
 from tests.governance.support import Gov, ok, setup_governance
 
@@ -421,3 +423,55 @@ def test_calendar_feed_has_my_meetings_and_actions(client: TestClient, world: Wo
         other = feed("b_finance")  # an executive officer, not on the JSC
         assert f"meeting-{meeting_id}" not in other
         assert f"action-{action['id']}" not in other
+
+
+def test_signed_minutes_stay_signed_when_the_matter_moves_on(
+    client: TestClient, world: World, factory: sessionmaker[Session]
+) -> None:
+    """A decision deadlocked in the meeting escalates later: what the approvers signed (the
+    meeting's own result) is unchanged, so the minutes stay signed; outcomes name parties."""
+    with frozen(NOW):
+        gov = setup_governance(client, world)
+        meeting_id, item_id = meeting_with_item(client, world, gov)
+        attend(client, world, gov, meeting_id, "a_manager", "b_manager")
+        d = ok(
+            client.post(
+                f"{gov.base}/decisions",
+                headers=world["a_manager"].headers,
+                json={
+                    "committee_id": str(gov.jsc),
+                    "domain": "development",
+                    "question": "Go to Phase 2?",
+                    "deadline": "2026-11-23",
+                    "agenda_item_id": item_id,
+                },
+            ),
+            201,
+        )
+        votes = f"{gov.base}/decisions/{d['id']}/votes"
+        ok(client.post(votes, headers=world["a_manager"].headers, json={"choice": "yes"}), 201)
+        ok(client.post(votes, headers=world["b_manager"].headers, json={"choice": "no"}), 201)
+        ok(sign(client, world, gov, meeting_id, "a_manager"), 201)
+        signed = ok(sign(client, world, gov, meeting_id, "b_manager"), 201)
+        assert signed["signed"]
+    assert jobs.escalate(factory, date(2027, 3, 15)) == 1
+    with frozen(datetime(2027, 3, 15, 9, tzinfo=UTC)):
+        later = ok(
+            client.get(
+                f"{gov.base}/meetings/{meeting_id}/minutes", headers=world["b_manager"].headers
+            )
+        )
+        assert later["signed"]
+        assert later["content_sha256"] == signed["content_sha256"]
+        decision = ok(
+            client.get(f"{gov.base}/decisions/{d['id']}", headers=world["a_manager"].headers)
+        )
+        assert decision["status"] == "final_say"
+        assert "Helix Test Bio" in decision["outcome"]
+        assert str(world.orgs["A"]) not in decision["outcome"]
+        pdf = client.get(
+            f"{gov.base}/meetings/{meeting_id}/minutes.pdf", headers=world["a_manager"].headers
+        )
+        text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+        assert "deadlocked in the meeting" in text
+        assert "Signed by all parties" in text

@@ -31,6 +31,24 @@ from pactum.settings import Settings
 from pactum.signatures import service as signatures
 
 
+def meeting_result(view: AllianceView, decision: Decision, votes: list[Vote]) -> str:
+    """The outcome of a decision in the meeting, from the votes cast in it: approved
+    (every party's yes, to one alternative), deadlocked (a no or a split), or not
+    decided in the meeting (a vote missing)."""
+    cast = [v for v in votes if v.decision_id == decision.id and v.rung == 0]
+    parties = {p.org_id for p in view.alliance.parties if p.state == "accepted"}
+    names = view.party_names
+    if any(v.choice == "no" for v in cast) or len({v.option for v in cast if v.option}) > 1:
+        return "deadlocked in the meeting"
+    if {v.party_org_id for v in cast} >= parties:
+        if all(v.choice == "yes" for v in cast):
+            option = next((v.option for v in cast if v.option), "")
+            return "approved unanimously in the meeting" + (f": {option}" if option else "")
+        return "deadlocked in the meeting"
+    missing = sorted(names.get(p, "a party") for p in parties - {v.party_org_id for v in cast})
+    return "not decided in the meeting (no vote from " + ", ".join(missing) + ")"
+
+
 def minutes_content(session: Session, view: AllianceView, meeting: Meeting) -> dict[str, Any]:
     """What the approvers sign: the meeting, attendance, each item's notes, the decisions
     and votes taken in it, and its action items (shared records only)."""
@@ -78,12 +96,13 @@ def minutes_content(session: Session, view: AllianceView, meeting: Meeting) -> d
             }
             for i in agenda
         ],
+        # What happened in the meeting, from its own votes: a later escalation or decision
+        # of the matter elsewhere does not change what the approvers signed.
         "decisions": [
             {
                 "reference": d.reference,
                 "question": d.question,
-                "status": d.status,
-                "outcome": d.outcome,
+                "in_meeting": meeting_result(view, d, votes),
             }
             for d in decided
         ],
@@ -212,9 +231,7 @@ def minutes_doc(session: Session, view: AllianceView, meeting: Meeting) -> docum
                 title=item.title,
                 notes=item.notes,
                 decisions=tuple(
-                    f"{d.reference} {d.question}: {d.status}"
-                    + (f" ({d.outcome})" if d.outcome else "")
-                    for d in here
+                    f"{d.reference} {d.question}: {meeting_result(view, d, votes)}" for d in here
                 ),
                 votes=tuple(vote_line(v) for v in votes if v.decision_id in {d.id for d in here}),
                 actions=tuple(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from pactum.access import AllianceView, scoped, system_scope
 from pactum.audit.service import Actor, record, shared_chain
@@ -19,7 +19,14 @@ from pactum.core.time import utcnow
 from pactum.governance import rules
 from pactum.governance.service import committees
 from pactum.live.bus import publish
-from pactum.models import Committee, CommitteeMember, Decision, DecisionStep, Vote
+from pactum.models import (
+    AllianceParty,
+    Committee,
+    CommitteeMember,
+    Decision,
+    DecisionStep,
+    Vote,
+)
 from pactum.notify.service import notify
 
 
@@ -134,14 +141,15 @@ def apply_step(
     decision.rung = after.rung
     decision.deadline = after.deadline
     decision.escalate_on = after.escalate_on
-    decision.outcome = after.outcome
+    names = party_names(session, view, decision.alliance_id)
+    decision.outcome = named(after.outcome, names)
     decision.body_id = ladder.body(after.rung).id
     if after.status in ("approved", "rejected"):
         decision.decided_at = utcnow()
         decision.chosen_option = next(iter(after.picks.values()), "")
     decision.version += 1
     decision.updated_at = utcnow()
-    text = step_text(ladder, before, after)
+    text = named(step_text(ladder, before, after), names)
     record(
         session,
         actor=view.principal.actor if view is not None else Actor.system("pactum tick"),
@@ -180,6 +188,29 @@ def apply_step(
     handler = ON_DECIDED.get(decision.subject_type)
     if handler is not None and view is not None and after.status in ("approved", "rejected"):
         handler(session, view, decision)
+
+
+def party_names(
+    session: Session, view: AllianceView | None, alliance_id: uuid.UUID
+) -> dict[str, str]:
+    """Organisation id (as text) -> name of each party of the alliance."""
+    if view is not None:
+        return {str(k): v for k, v in view.party_names.items()}
+    parties = session.execute(
+        system_scope(
+            select(AllianceParty)
+            .where(AllianceParty.alliance_id == alliance_id)
+            .options(joinedload(AllianceParty.org))
+        )
+    ).scalars()
+    return {str(p.org_id): p.org.name for p in parties}
+
+
+def named(text: str, names: dict[str, str]) -> str:
+    """``text`` with the rules' party ids replaced by the parties' names."""
+    for org_id, name in names.items():
+        text = text.replace(org_id, name)
+    return text
 
 
 def publish_decision(session: Session, decision: Decision) -> None:
