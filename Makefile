@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python benchmarks/bench_finance.py
 	$(BIN)/python benchmarks/bench_finance_pages.py
 	$(BIN)/python benchmarks/bench_live.py
+	$(BIN)/python benchmarks/bench_governance.py
 
 bench-valuation: install
 	$(BIN)/python benchmarks/bench_valuation.py

@@ -16,6 +16,7 @@ from pactum.alliances import pages as alliances_pages
 from pactum.core.db import make_engine, make_sessionmaker
 from pactum.governance import api_bodies as governance_bodies_api
 from pactum.governance import api_decisions as governance_decisions_api
+from pactum.governance import feed as governance_feed
 from pactum.governance import pages as governance_pages
 from pactum.http.headers import SecurityHeaders
 from pactum.ledger import api as ledger_api
@@ -27,6 +28,7 @@ from pactum.milestones import pages as milestones_pages
 from pactum.objectives import api as objectives_api
 from pactum.objectives import pages as objectives_pages
 from pactum.obligations import api as obligations_api
+from pactum.obligations import deadlines
 from pactum.obligations import pages as obligations_pages
 from pactum.orgs import api as orgs_api
 from pactum.orgs import pages as orgs_pages
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.live = Broker(engine)
     errors.install(app)
+    deadlines.register_source("governance", governance_feed.events)
     for router in (
         orgs_api.router,
         alliances_api.router,
