@@ -475,3 +475,30 @@ def test_signed_minutes_stay_signed_when_the_matter_moves_on(
         text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
         assert "deadlocked in the meeting" in text
         assert "Signed by all parties" in text
+
+
+def test_chair_rotates_by_year_or_by_meeting(client: TestClient, world: World) -> None:
+    """Alternating chairs: A chairs in the year the committee is set up, B the next year,
+    then A again; an alternate-each-meeting chair moves on with every meeting held."""
+    a, b = str(world.orgs["A"]), str(world.orgs["B"])
+    with frozen(NOW):
+        gov = setup_governance(client, world)
+        url = f"{gov.base}/committees/{gov.jsc}"
+        assert ok(client.get(url, headers=world["b_manager"].headers))["current_chair_org_id"] == a
+    for year, chair in ((2027, b), (2028, a)):
+        with frozen(datetime(year, 6, 1, tzinfo=UTC)):
+            got = ok(client.get(url, headers=world["b_manager"].headers))
+            assert got["current_chair_org_id"] == chair
+    with frozen(NOW):
+        etag = client.get(url, headers=world["a_manager"].headers).headers["ETag"]
+        ok(
+            client.patch(
+                url,
+                headers={**world["a_manager"].headers, "If-Match": etag},
+                json={"chair_rotation": "alternate_each_meeting"},
+            )
+        )
+        assert ok(client.get(url, headers=world["a_manager"].headers))["current_chair_org_id"] == a
+        meeting_id, _ = meeting_with_item(client, world, gov)
+        attend(client, world, gov, meeting_id, "a_manager", "b_manager")
+        assert ok(client.get(url, headers=world["a_manager"].headers))["current_chair_org_id"] == b

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
 from pactum.alliances.service import list_members
+from pactum.core.time import utcnow
 from pactum.governance import invitations
 from pactum.governance.schemas import (
     AttendanceIn,
@@ -39,7 +40,7 @@ from pactum.governance.service import committees, meetings, minutes
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession, SettingsDep
 from pactum.http.idempotency import IdempotencyKey, idempotent
-from pactum.models import CommitteeMember, Meeting
+from pactum.models import Committee, CommitteeMember, Meeting
 from pactum.signatures import service as signatures
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["governance"])
@@ -60,6 +61,19 @@ def seat_read(seat: CommitteeMember, names: dict[uuid.UUID, str]) -> SeatRead:
     )
 
 
+def committee_read(db: Session, view: AllianceView, committee: Committee) -> CommitteeRead:
+    """A committee with the party chairing it now."""
+    held = 0
+    if committee.chair_rotation == "alternate_each_meeting":
+        found = meetings.list_meetings(db, view, committee_id=committee.id)
+        held = sum(m.status == "held" for m in found)
+    read = CommitteeRead.model_validate(committee)
+    read.current_chair_org_id = committees.chair_party(
+        view, committee, utcnow().date(), meetings_held=held
+    )
+    return read
+
+
 def people(db: Session, view: AllianceView) -> dict[uuid.UUID, str]:
     """Names of the alliance's members."""
     return {m.user_id: m.user.name for m in list_members(db, view)}
@@ -69,7 +83,7 @@ def people(db: Session, view: AllianceView) -> dict[uuid.UUID, str]:
 def list_committees(alliance_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> list[Any]:
     """The alliance's committees and their charters."""
     view = open_alliance(db, me, alliance_id)
-    return list(committees.list_committees(db, view))
+    return [committee_read(db, view, c) for c in committees.list_committees(db, view)]
 
 
 @router.post("/committees", response_model=CommitteeRead, status_code=status.HTTP_201_CREATED)
@@ -84,7 +98,7 @@ def create_committee(
     view = open_alliance(db, me, alliance_id)
     committee = committees.create_committee(db, view, body)
     response.headers["ETag"] = etag(committee.version)
-    return committee
+    return committee_read(db, view, committee)
 
 
 @router.get("/committees/{committee_id}", response_model=CommitteeRead)
@@ -99,7 +113,7 @@ def get_committee(
     view = open_alliance(db, me, alliance_id)
     committee = committees.get_committee(db, view, committee_id)
     response.headers["ETag"] = etag(committee.version)
-    return committee
+    return committee_read(db, view, committee)
 
 
 @router.patch("/committees/{committee_id}", response_model=CommitteeRead)
@@ -116,7 +130,7 @@ def update_committee(
     view = open_alliance(db, me, alliance_id)
     committee = committees.update_committee(db, view, committee_id, body, expected_version=expected)
     response.headers["ETag"] = etag(committee.version)
-    return committee
+    return committee_read(db, view, committee)
 
 
 @router.get("/committees/{committee_id}/members", response_model=list[SeatRead])

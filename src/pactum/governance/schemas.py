@@ -97,6 +97,9 @@ class CommitteeRead(Output):
     cadence: str
     chair_rotation: str
     chair_org_id: uuid.UUID | None
+    current_chair_org_id: uuid.UUID | None = Field(
+        default=None, description="the party chairing now, after the rotation"
+    )
     quorum_per_party: int
     absence_rule: str
     voting_rule: str

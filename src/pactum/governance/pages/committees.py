@@ -313,20 +313,26 @@ def _detail(
         db, view, register.RegisterQuery(committee_id=committee.id, per_page=20)
     )
     sources = [c for c in by_id.values() if c.escalates_to_id == committee.id]
+    held = meetings.list_meetings(db, view, committee_id=committee.id)
     return page(
         request,
         "committee.html",
         {
             "alliance": view.alliance,
             "committee": committee,
-            "charter": common.charter_words(view, committee, by_id),
+            "charter": common.charter_words(
+                view,
+                committee,
+                by_id,
+                meetings_held=sum(m.status == "held" for m in held),
+            ),
             "ladder": committees.ladder(db, view, committee),
             "sources": sources,
             "groups": groups,
             "names": names,
             "my_org_id": view.org_id,
             "candidates": candidates,
-            "meetings": meetings.list_meetings(db, view, committee_id=committee.id),
+            "meetings": held,
             "decisions": found,
             "decisions_total": total,
             "by_id": by_id,

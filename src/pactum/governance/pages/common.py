@@ -14,6 +14,7 @@ from starlette.datastructures import FormData
 
 from pactum.access import AllianceView, scoped
 from pactum.alliances.service import list_members
+from pactum.core.time import utcnow
 from pactum.governance.service import committees, progress
 from pactum.models import Committee, Decision, DecisionStep
 from pactum.web.forms import DONE_MESSAGES
@@ -138,16 +139,23 @@ def final_say_words(view: AllianceView, committee: Committee) -> list[tuple[str,
 
 
 def charter_words(
-    view: AllianceView, committee: Committee, by_id: dict[uuid.UUID, Committee]
+    view: AllianceView,
+    committee: Committee,
+    by_id: dict[uuid.UUID, Committee],
+    *,
+    meetings_held: int = 0,
 ) -> list[tuple[str, str]]:
     """The charter as (term, sentence) pairs for the committee page."""
     names = view.party_names
-    chair = names.get(committee.chair_org_id, "—") if committee.chair_org_id else "—"
+    first = names.get(committee.chair_org_id, "—") if committee.chair_org_id else "—"
+    now = committees.chair_party(view, committee, utcnow().date(), meetings_held=meetings_held)
+    chair = names.get(now, "—") if now else "—"
     rotation = {
-        "fixed": f"{chair} always chairs.",
-        "alternate_yearly": f"{chair} chairs now; the chair alternates between the parties "
-        "every year.",
-        "alternate_each_meeting": f"{chair} chairs now; the chair alternates at each meeting.",
+        "fixed": f"{first} always chairs.",
+        "alternate_yearly": f"{chair} chairs this year; the chair alternates between the "
+        f"parties every calendar year (starting with {first}).",
+        "alternate_each_meeting": f"{chair} chairs the next meeting; the chair alternates at "
+        f"each meeting held (starting with {first}).",
     }.get(committee.chair_rotation, chair)
     final = final_say_words(view, committee)
     nxt = by_id.get(committee.escalates_to_id) if committee.escalates_to_id else None

@@ -291,6 +291,26 @@ def update_seat(
     return seat
 
 
+def chair_party(
+    view: AllianceView, committee: Committee, on: date, *, meetings_held: int = 0
+) -> uuid.UUID | None:
+    """The party that chairs the committee on ``on``: the charter's chair party when the
+    chair is fixed; otherwise the parties take turns starting with it, each calendar year
+    since the committee was set up (``alternate_yearly``) or at each meeting held
+    (``alternate_each_meeting``)."""
+    first = committee.chair_org_id
+    parties = [p.org_id for p in view.alliance.parties if p.state == "accepted"]
+    if first is None or first not in parties or committee.chair_rotation == "fixed":
+        return first
+    start = parties.index(first)
+    order = parties[start:] + parties[:start]
+    if committee.chair_rotation == "alternate_yearly":
+        turns = max(0, on.year - committee.created_at.year)
+    else:
+        turns = meetings_held
+    return order[turns % len(order)]
+
+
 def holidays(committee: Committee) -> frozenset[date]:
     """The committee's holidays (skipped by business-day clocks)."""
     return frozenset(date.fromisoformat(d) for d in committee.holidays)
