@@ -13,7 +13,7 @@ from pactum.core.time import utcnow
 from pactum.governance.pages import common
 from pactum.governance.pages.actions import alliance_rows, meeting_filter, status_filter
 from pactum.governance.pages.decisions import read_filters
-from pactum.governance.pages.overview import committee_rows, open_decisions, upcoming_meetings
+from pactum.governance.pages.overview import committee_rows, open_decisions, split_meetings
 from pactum.governance.reads import REGISTER_HEADER, register_rows
 from pactum.governance.service import (
     actions,
@@ -93,7 +93,7 @@ def meetings_export(
     by_id = common.committee_map(db, view)
     committee_id = meeting_filter(request.query_params.get("committee_id", ""))
     if request.query_params.get("upcoming") == "1":
-        found = upcoming_meetings(db, view)
+        found = split_meetings(db, view)[0]
     else:
         found = meetings.list_meetings(db, view)
     if committee_id is not None:

@@ -21,7 +21,7 @@ from pactum.web.session import WebUser
 
 router = APIRouter()
 
-OPEN_DECISIONS_SHOWN = 100
+OPEN_DECISIONS_SHOWN = 300
 
 
 @dataclass(frozen=True)
@@ -51,29 +51,23 @@ def committee_rows(db: Session, view: AllianceView) -> list[CommitteeRow]:
     ]
 
 
-def upcoming_meetings(db: Session, view: AllianceView) -> list[Meeting]:
-    """Meetings still to come, soonest first."""
+def split_meetings(
+    db: Session, view: AllianceView, recent: int = 5
+) -> tuple[list[Meeting], list[Meeting]]:
+    """(meetings still to come, soonest first; the latest ``recent`` past ones)."""
     now = utcnow()
-    found = [
-        m for m in meetings.list_meetings(db, view) if m.ends_at >= now and m.status != "cancelled"
-    ]
-    return sorted(found, key=lambda m: (m.starts_at, m.id))
-
-
-def recent_meetings(db: Session, view: AllianceView, limit: int = 5) -> list[Meeting]:
-    """The latest meetings already held or past, latest first."""
-    now = utcnow()
-    return [m for m in meetings.list_meetings(db, view) if m.ends_at < now][:limit]
+    found = meetings.list_meetings(db, view)
+    upcoming = sorted(
+        (m for m in found if m.ends_at >= now and m.status != "cancelled"),
+        key=lambda m: (m.starts_at, m.id),
+    )
+    return upcoming, [m for m in found if m.ends_at < now][:recent]
 
 
 def open_decisions(db: Session, view: AllianceView) -> list[Decision]:
     """Undecided matters, brought up to date (their clocks applied), soonest due first."""
-    found: list[Decision] = []
-    for status in ("open", "deadlocked", "final_say"):
-        query = register.RegisterQuery(status=status, per_page=OPEN_DECISIONS_SHOWN)
-        found += register.register(db, view, query)[0]
-    for decision in found:
-        progress.refresh(db, view, decision)
+    found = register.undecided(db, view, OPEN_DECISIONS_SHOWN)
+    progress.refresh_many(db, view, found)
     still = [d for d in found if d.status in common.OPEN_STATES]
     return sorted(still, key=lambda d: (d.escalate_on or d.deadline, d.reference))
 
@@ -93,14 +87,15 @@ def governance(
     """Governance at a glance: committees, upcoming meetings, open decisions, overdue actions."""
     view = open_alliance(db, info.principal, alliance_id)
     by_id = common.committee_map(db, view)
+    upcoming, recent = split_meetings(db, view)
     return page(
         request,
         "governance.html",
         {
             "alliance": view.alliance,
             "committees": committee_rows(db, view),
-            "upcoming": upcoming_meetings(db, view),
-            "recent": recent_meetings(db, view),
+            "upcoming": upcoming,
+            "recent": recent,
             "decisions": open_decisions(db, view),
             "overdue": overdue_actions(db, view),
             "by_id": by_id,

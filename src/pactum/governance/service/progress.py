@@ -69,9 +69,16 @@ class Ladder:
         return self.bodies[min(rung, len(self.bodies) - 1)]
 
 
-def ladder_of(session: Session, view: AllianceView, decision: Decision) -> Ladder:
-    """The ladder stored with the decision when it was raised."""
-    by_id = {c.id: c for c in committees.list_committees(session, view)}
+def ladder_of(
+    session: Session,
+    view: AllianceView,
+    decision: Decision,
+    by_id: dict[uuid.UUID, Committee] | None = None,
+) -> Ladder:
+    """The ladder stored with the decision when it was raised (``by_id``: the alliance's
+    committees, when the caller already has them)."""
+    if by_id is None:
+        by_id = {c.id: c for c in committees.list_committees(session, view)}
     bodies = [by_id[uuid.UUID(i)] for i in decision.ladder if uuid.UUID(i) in by_id]
     origin = by_id[decision.committee_id]
     return Ladder(origin, bodies or [origin])
@@ -281,19 +288,40 @@ def advance(
     return decision
 
 
+def is_due(decision: Decision, today: date) -> bool:
+    """Whether a step is due: an open matter past its deadline, or a deadlocked one whose
+    escalation date has come."""
+    if decision.status == "open":
+        return today > decision.deadline
+    if decision.status == "deadlocked":
+        return decision.escalate_on is not None and today >= decision.escalate_on
+    return False
+
+
 def refresh(session: Session, view: AllianceView, decision: Decision) -> Decision:
     """Bring one decision up to date (pages and the API call this before showing it)."""
-    if decision.status not in ("open", "deadlocked"):
-        return decision
-    ladder = ladder_of(session, view, decision)
-    return advance(
-        session,
-        view,
-        decision,
-        utcnow().date(),
-        ladder=ladder,
-        votes=votes_of(session, view, [decision.id]),
-    )
+    refresh_many(session, view, [decision])
+    return decision
+
+
+def refresh_many(session: Session, view: AllianceView, decisions: list[Decision]) -> None:
+    """Bring these decisions up to date; nothing is read unless a step is due, and then
+    the committees and votes of all of them are read at once."""
+    today = utcnow().date()
+    due = [d for d in decisions if is_due(d, today)]
+    if not due:
+        return
+    by_id = {c.id: c for c in committees.list_committees(session, view)}
+    votes = votes_of(session, view, [d.id for d in due])
+    for decision in due:
+        advance(
+            session,
+            view,
+            decision,
+            today,
+            ladder=ladder_of(session, view, decision, by_id),
+            votes=[v for v in votes if v.decision_id == decision.id],
+        )
 
 
 def advance_all(session: Session, today: date) -> int:

@@ -73,6 +73,17 @@ def register(
     return list(rows), int(total)
 
 
+def undecided(session: Session, view: AllianceView, limit: int) -> list[Decision]:
+    """Matters not decided yet (open, deadlocked, at the final-say step), newest first."""
+    stmt = (
+        scoped(view, Decision)
+        .where(Decision.status.in_(("open", "deadlocked", "final_say")))
+        .order_by(*ORDER)
+        .limit(limit)
+    )
+    return list(session.execute(stmt).scalars())
+
+
 def all_rows(session: Session, view: AllianceView, query: RegisterQuery) -> list[Decision]:
     """Every decision matching the filters (for exports), newest first."""
     return list(session.execute(_filtered(view, query).order_by(*ORDER)).scalars())
