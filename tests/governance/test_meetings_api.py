@@ -502,3 +502,38 @@ def test_chair_rotates_by_year_or_by_meeting(client: TestClient, world: World) -
         meeting_id, _ = meeting_with_item(client, world, gov)
         attend(client, world, gov, meeting_id, "a_manager", "b_manager")
         assert ok(client.get(url, headers=world["a_manager"].headers))["current_chair_org_id"] == b
+
+
+def test_next_meeting_due_follows_the_cadence(client: TestClient, world: World) -> None:
+    """A quarterly JSC set up on 23 Nov 2026 must meet by 23 Feb 2027; after a meeting on
+    23 Nov it is due three months after that one; ad hoc bodies have no due date."""
+    with frozen(NOW):
+        gov = setup_governance(client, world)
+        url = f"{gov.base}/committees/{gov.jsc}"
+        assert ok(client.get(url, headers=world["a_manager"].headers))["next_meeting_due"] == (
+            "2027-02-23"
+        )
+        meeting_with_item(client, world, gov)
+        listed = ok(client.get(f"{gov.base}/committees", headers=world["b_manager"].headers))
+        jsc = next(c for c in listed if c["id"] == str(gov.jsc))
+        assert jsc["next_meeting_due"] == "2027-02-23"
+        etag = client.get(url, headers=world["a_manager"].headers).headers["ETag"]
+        ok(
+            client.patch(
+                url,
+                headers={**world["a_manager"].headers, "If-Match": etag},
+                json={"cadence": "monthly"},
+            )
+        )
+        assert ok(client.get(url, headers=world["a_manager"].headers))["next_meeting_due"] == (
+            "2026-12-23"
+        )
+        etag = client.get(url, headers=world["a_manager"].headers).headers["ETag"]
+        ok(
+            client.patch(
+                url,
+                headers={**world["a_manager"].headers, "If-Match": etag},
+                json={"cadence": "ad_hoc"},
+            )
+        )
+        assert ok(client.get(url, headers=world["a_manager"].headers))["next_meeting_due"] is None

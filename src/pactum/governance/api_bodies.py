@@ -61,16 +61,19 @@ def seat_read(seat: CommitteeMember, names: dict[uuid.UUID, str]) -> SeatRead:
     )
 
 
-def committee_read(db: Session, view: AllianceView, committee: Committee) -> CommitteeRead:
-    """A committee with the party chairing it now."""
-    held = 0
-    if committee.chair_rotation == "alternate_each_meeting":
+def committee_read(
+    db: Session, view: AllianceView, committee: Committee, found: list[Meeting] | None = None
+) -> CommitteeRead:
+    """A committee with the party chairing it now and when it must meet next (``found``:
+    its meetings, when the caller already has them)."""
+    if found is None:
         found = meetings.list_meetings(db, view, committee_id=committee.id)
-        held = sum(m.status == "held" for m in found)
+    held = sum(m.status == "held" for m in found)
     read = CommitteeRead.model_validate(committee)
     read.current_chair_org_id = committees.chair_party(
         view, committee, utcnow().date(), meetings_held=held
     )
+    read.next_meeting_due = committees.next_meeting_due(committee, found)
     return read
 
 
@@ -83,7 +86,11 @@ def people(db: Session, view: AllianceView) -> dict[uuid.UUID, str]:
 def list_committees(alliance_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> list[Any]:
     """The alliance's committees and their charters."""
     view = open_alliance(db, me, alliance_id)
-    return [committee_read(db, view, c) for c in committees.list_committees(db, view)]
+    found = meetings.list_meetings(db, view)
+    return [
+        committee_read(db, view, c, [m for m in found if m.committee_id == c.id])
+        for c in committees.list_committees(db, view)
+    ]
 
 
 @router.post("/committees", response_model=CommitteeRead, status_code=status.HTTP_201_CREATED)

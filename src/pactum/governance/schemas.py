@@ -100,6 +100,9 @@ class CommitteeRead(Output):
     current_chair_org_id: uuid.UUID | None = Field(
         default=None, description="the party chairing now, after the rotation"
     )
+    next_meeting_due: date | None = Field(
+        default=None, description="by when it must meet again under its cadence"
+    )
     quorum_per_party: int
     absence_rule: str
     voting_rule: str

@@ -325,6 +325,7 @@ def _detail(
                 committee,
                 by_id,
                 meetings_held=sum(m.status == "held" for m in held),
+                next_due=committees.next_meeting_due(committee, held),
             ),
             "ladder": committees.ladder(db, view, committee),
             "sources": sources,

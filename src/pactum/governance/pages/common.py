@@ -144,6 +144,7 @@ def charter_words(
     by_id: dict[uuid.UUID, Committee],
     *,
     meetings_held: int = 0,
+    next_due: date | None = None,
 ) -> list[tuple[str, str]]:
     """The charter as (term, sentence) pairs for the committee page."""
     names = view.party_names
@@ -179,7 +180,16 @@ def charter_words(
     return [
         ("Kind", KIND_LABELS.get(committee.kind, committee.kind)),
         ("Purpose", committee.purpose or "—"),
-        ("Meets", CADENCE_LABELS.get(committee.cadence, committee.cadence)),
+        (
+            "Meets",
+            CADENCE_LABELS.get(committee.cadence, committee.cadence)
+            + (
+                f"; next meeting due by {next_due.isoformat()}"
+                + (" (overdue)" if next_due < utcnow().date() else "")
+                if next_due
+                else ""
+            ),
+        ),
         ("Chair", rotation),
         (
             "Quorum",

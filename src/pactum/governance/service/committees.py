@@ -24,7 +24,7 @@ from pactum.core.time import utcnow
 from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.governance import rules
 from pactum.governance.schemas import CommitteeCreate, CommitteeUpdate, SeatCreate, SeatUpdate
-from pactum.models import Committee, CommitteeMember
+from pactum.models import Committee, CommitteeMember, Meeting
 
 MAX_LADDER = 10
 
@@ -309,6 +309,32 @@ def chair_party(
     else:
         turns = meetings_held
     return order[turns % len(order)]
+
+
+CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover - every month has a 28th
+
+
+def next_meeting_due(committee: Committee, meetings: list[Meeting]) -> date | None:
+    """By when the committee must meet next under its cadence: one cadence after its
+    latest meeting (held or scheduled, not cancelled), or after it was set up; ``None``
+    for ad hoc bodies."""
+    months = CADENCE_MONTHS.get(committee.cadence)
+    if months is None:
+        return None
+    starts = [m.starts_at.date() for m in meetings if m.status != "cancelled"]
+    latest = max(starts, default=committee.created_at.date())
+    return _add_months(latest, months)
 
 
 def holidays(committee: Committee) -> frozenset[date]:
