@@ -173,6 +173,10 @@ def test_minutes_signed_by_both_and_invalidated_by_an_edit(
         )
         assert wrong.status_code == 422
         first = ok(sign(client, world, gov, meeting_id, "a_manager"), 201)
+        told = ok(client.get("/api/v1/notifications", headers=world["b_manager"].headers))
+        assert any("await your party's signature" in n["text"] for n in told)
+        mine = ok(client.get("/api/v1/notifications", headers=world["a_manager"].headers))
+        assert not any("await your party's signature" in n["text"] for n in mine)
         assert first["awaiting"] == ["Meridian Test Pharma"]
         assert not first["signed"]
         again = sign(client, world, gov, meeting_id, "a_manager")

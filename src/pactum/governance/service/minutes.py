@@ -27,6 +27,7 @@ from pactum.governance.service.meetings import (
 )
 from pactum.governance.service.meetings import quorum as meetings_quorum
 from pactum.models import ActionItem, Decision, Meeting, Signature, Vote
+from pactum.notify.service import notify
 from pactum.settings import Settings
 from pactum.signatures import service as signatures
 
@@ -187,7 +188,41 @@ def sign_minutes(
         expected_sha256=data.content_sha256,
     )
     announce(session, view, meeting)
+    _tell_approvers(session, view, meeting)
     return signature
+
+
+def _tell_approvers(session: Session, view: AllianceView, meeting: Meeting) -> None:
+    """Tell the designated approvers of the parties that have not signed yet (in the app
+    and by e-mail) that the minutes await their signature; when every party has signed,
+    tell every approver that the minutes are approved."""
+    digest = minutes_sha256(session, view, meeting)
+    signed = {
+        s.signer_org_id
+        for s in minutes_signatures(session, view, meeting)
+        if signatures.is_valid(s, digest) and s.object_version == meeting.minutes_version
+    }
+    parties = {p.org_id for p in view.alliance.parties if p.state == "accepted"}
+    done = parties <= signed
+    link = f"/alliances/{view.alliance_id}/meetings/{meeting.id}"
+    for seat in committees.seats(session, view, [meeting.committee_id], active_only=True):
+        if not seat.minutes_approver or seat.user_id == view.principal.user_id:
+            continue
+        if done:
+            text = f"The minutes of {meeting.title} are signed by every party."
+        elif seat.owner_org_id not in signed:
+            text = f"The minutes of {meeting.title} await your party's signature."
+        else:
+            continue
+        notify(
+            session,
+            user_id=seat.user_id,
+            org_id=seat.owner_org_id,
+            alliance_id=view.alliance_id,
+            text=text,
+            link=link,
+            email=True,
+        )
 
 
 def minutes_doc(session: Session, view: AllianceView, meeting: Meeting) -> documents.MinutesDoc:
