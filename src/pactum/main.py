@@ -14,8 +14,11 @@ from pactum.agreements import pages as agreements_pages
 from pactum.alliances import api as alliances_api
 from pactum.alliances import pages as alliances_pages
 from pactum.core.db import make_engine, make_sessionmaker
+from pactum.files import api as files_api
+from pactum.files import pages as files_pages
 from pactum.governance import api_bodies as governance_bodies_api
 from pactum.governance import api_decisions as governance_decisions_api
+from pactum.governance import api_papers as governance_papers_api
 from pactum.governance import feed as governance_feed
 from pactum.governance import pages as governance_pages
 from pactum.http.headers import SecurityHeaders
@@ -84,6 +87,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         ledger_api.router,
         governance_bodies_api.router,
         governance_decisions_api.router,
+        governance_papers_api.router,
+        files_api.router,
     ):
         app.include_router(router)
     for router in (
@@ -98,6 +103,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         statements_pages.router,
         ledger_pages.router,
         governance_pages.router,
+        files_pages.router,
     ):
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

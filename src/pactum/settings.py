@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # How long one live-update stream lasts before the browser reconnects (access is
     # checked again at each connection).
     live_stream_seconds: float = Field(default=300.0, gt=0, le=3600)
+    # Uploaded files (agenda papers): where they are kept (default: DATA_DIR/files) and
+    # the largest file accepted, in megabytes (DATA-3).
+    files_dir: Path | None = None
+    max_upload_mb: int = Field(default=50, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _check(self) -> Settings:
@@ -62,6 +66,16 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         """The public address without a trailing slash (for links sent outside the app)."""
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def files_root(self) -> Path:
+        """The directory uploaded files are stored in."""
+        return self.files_dir if self.files_dir is not None else self.data_dir / "files"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The upload limit in bytes."""
+        return self.max_upload_mb * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:

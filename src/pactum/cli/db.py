@@ -25,21 +25,25 @@ def upgrade_cmd() -> None:
 def backup_cmd(
     file: Annotated[Path, typer.Argument(help="Where to write the backup.")],
 ) -> None:
-    """Back up the database online (SQLite backup API, or pg_dump for PostgreSQL)."""
+    """Back up the database online (SQLite backup API, or pg_dump for PostgreSQL), then
+    the uploaded files to FILE.files.tar."""
     config = settings()
     try:
-        backups.backup(config.database_url, file)
+        count = backups.backup(config.database_url, file, files_dir=config.files_root)
     except backups.BackupError as exc:
         err.print(f"[red]Backup failed:[/red] {exc}")
         raise typer.Exit(1) from exc
     console.print(f"Backup written to {file}.")
+    if count:
+        console.print(f"{count} stored file(s) written to {backups.files_archive(file)}.")
 
 
 def restore_cmd(
     file: Annotated[Path, typer.Argument(help="A file written by `pactum backup`.")],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
 ) -> None:
-    """Replace the database with a backup, then check its integrity and audit trail."""
+    """Replace the database with a backup (and restore FILE.files.tar into the files
+    directory), then check its integrity, audit trail and stored files."""
     config = settings()
     if not yes:
         typer.confirm(
@@ -47,7 +51,7 @@ def restore_cmd(
             abort=True,
         )
     try:
-        report = backups.restore(config.database_url, file)
+        report = backups.restore(config.database_url, file, files_dir=config.files_root)
     except backups.BackupError as exc:
         err.print(f"[red]Restore failed:[/red] {exc}")
         raise typer.Exit(1) from exc

@@ -6,9 +6,10 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
 
 from pactum.core.schemas import Input, LongText, Name, Output
+from pactum.files.schemas import FileRead
 
 Kind = Literal["jsc", "jdc", "jcc", "jmc", "jrc", "working_group", "executive_officers", "other"]
 Cadence = Literal["monthly", "quarterly", "half_yearly", "yearly", "ad_hoc"]
@@ -37,10 +38,19 @@ def _link(value: str) -> str:
 
 
 class Paper(Input):
-    """A paper for an agenda item: a title and a link to it."""
+    """A paper for an agenda item: a title and either a link to it or one of the
+    alliance's uploaded files (``file_id``; upload with ``POST .../items/{id}/papers``)."""
 
     title: Name
-    url: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_link)]
+    url: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_link)] | None = None
+    file_id: uuid.UUID | None = None
+
+    @model_validator(mode="after")
+    def _link_or_file(self) -> Paper:
+        """Exactly one of ``url`` and ``file_id``."""
+        if (self.url is None) == (self.file_id is None):
+            raise ValueError("give either url or file_id")
+        return self
 
 
 class CommitteeCreate(Input):
@@ -237,6 +247,13 @@ class ItemRead(Output):
     papers: list[dict[str, str]]
     notes: str
     version: int
+
+
+class PaperUploadRead(Output):
+    """A file added to an agenda item's papers: the stored file and the item."""
+
+    file: FileRead
+    item: ItemRead
 
 
 class AttendanceIn(Input):

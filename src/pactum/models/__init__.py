@@ -18,6 +18,7 @@ from pactum.models.alliances import (
 )
 from pactum.models.audit import AuditEntry, AuditHead
 from pactum.models.auth import ApiToken, LoginThrottle, WebSession
+from pactum.models.files import StoredFile
 from pactum.models.governance import (
     ACTION_STATUSES,
     COMMITTEE_KINDS,
@@ -118,6 +119,7 @@ __all__ = [
     "ReminderSent",
     "RoyaltyStatement",
     "Signature",
+    "StoredFile",
     "TrueUp",
     "User",
     "ValuationScenario",

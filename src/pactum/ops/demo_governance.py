@@ -1,7 +1,8 @@
 """Demo governance for the HLX-204 alliance: executive officers above a JSC, a JDC below
-it, a past JSC meeting with signed minutes, a decision that deadlocked and now sits with
-the executive officers, a written decision waiting on Meridian's vote, the next JSC
-meeting with its agenda, action items (one overdue) and each party's private notes.
+it, a past JSC meeting with signed minutes (and a PDF paper on its decision item), a
+decision that deadlocked and now sits with the executive officers, a written decision
+waiting on Meridian's vote, the next JSC meeting with its agenda, action items (one
+overdue) and each party's private notes.
 
 Dates are relative to the day the demo is loaded; past steps are made with the clock
 set back (``frozen``), so their history, clocks and audit entries are consistent.
@@ -35,6 +36,7 @@ from pactum.governance.schemas import (
 )
 from pactum.governance.service import actions, committees, decisions, meetings, minutes
 from pactum.models import User
+from pactum.ops.demo_papers import attach_briefing
 from pactum.settings import Settings
 
 PASSWORD = "pactum-demo-2026"  # noqa: S105  (the documented demo credential)
@@ -168,6 +170,7 @@ def load_governance(
                 description="Open a 30-patient expansion cohort at the 400 mg dose.",
             ),
         )
+        attach_briefing(session, helix, settings, meeting.id, item.id)
         meetings.add_note(
             session,
             helix,

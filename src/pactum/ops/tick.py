@@ -1,5 +1,6 @@
 """``pactum tick``: run the jobs that are due: obligation reminders, decision escalations,
-governance reminders (action items, votes owed) and the notification e-mail outbox.
+governance reminders (action items, votes owed), the notification e-mail outbox and the
+sweep of orphan uploaded files.
 
 Every job must be idempotent and safe to run concurrently, so ``tick`` can run from cron
 every minute. A job is a function of a :class:`TickContext` returning a one-line summary;
@@ -17,6 +18,7 @@ from datetime import date
 from sqlalchemy.orm import Session, sessionmaker
 
 from pactum.core.time import utcnow
+from pactum.files.service import sweep_orphans
 from pactum.governance.service import jobs as governance_jobs
 from pactum.notify.mail import Mailer
 from pactum.notify.outbox import send_pending
@@ -89,11 +91,22 @@ def notification_emails(context: TickContext) -> JobResult:
     )
 
 
+SWEEP_EVERY_SECONDS = 3600
+
+
+def orphan_files(context: TickContext) -> JobResult:
+    """Stored files no row refers to (an upload whose transaction failed) and abandoned
+    temporary files, removed once a day old (the directory is walked at most hourly)."""
+    report = sweep_orphans(context.factory, context.settings, every=SWEEP_EVERY_SECONDS)
+    return JobResult(report.summary(), acted=bool(report.files or report.temporary))
+
+
 JOBS: Sequence[tuple[str, Job]] = (
     ("obligation reminders", obligation_reminders),
     ("decision escalations", decision_escalations),
     ("governance reminders", governance_reminders),
     ("notification e-mails", notification_emails),
+    ("orphan files", orphan_files),
 )
 
 

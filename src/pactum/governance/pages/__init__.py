@@ -15,6 +15,7 @@ from pactum.governance.pages import (
     meeting_forms,
     meetings,
     overview,
+    paper_forms,
 )
 
 router = APIRouter()
@@ -25,6 +26,7 @@ for _sub in (
     committees.router,
     meetings.router,
     meeting_forms.router,
+    paper_forms.router,
     decisions.router,
     decision_forms.router,
     actions.router,

@@ -15,11 +15,12 @@ from sqlalchemy.orm import Session
 from pactum.access import AllianceView, open_alliance
 from pactum.core.errors import ValidationFailed
 from pactum.core.time import utcnow
+from pactum.files.names import ACCEPT, human_size
 from pactum.governance import invitations
 from pactum.governance.api_bodies import minutes_read
 from pactum.governance.pages import common
 from pactum.governance.schemas import MeetingCreate
-from pactum.governance.service import actions, committees, meetings, minutes
+from pactum.governance.service import actions, committees, meetings, minutes, papers
 from pactum.http.db import DbSession, SettingsDep
 from pactum.models import Meeting
 from pactum.web.forms import (
@@ -185,6 +186,10 @@ def meeting_page(
             "names": names,
             "parties": parties,
             "agenda": agenda,
+            "paper_files": papers.files_of(db, view, agenda),
+            "human_size": human_size,
+            "accept_files": ACCEPT,
+            "max_upload_mb": request.app.state.settings.max_upload_mb,
             "decisions_by_item": {
                 i.id: [d for d in decided if d.agenda_item_id == i.id] for i in agenda
             },

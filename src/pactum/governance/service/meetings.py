@@ -20,6 +20,7 @@ from pactum.access.records import audit_record
 from pactum.core.errors import Conflict, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version, diff, reject_nulls
+from pactum.files import service as files
 from pactum.governance.schemas import (
     AttendanceIn,
     ItemCreate,
@@ -27,6 +28,7 @@ from pactum.governance.schemas import (
     MeetingCreate,
     MeetingUpdate,
     NoteCreate,
+    Paper,
 )
 from pactum.governance.service import committees
 from pactum.live.bus import publish
@@ -204,6 +206,13 @@ def items(session: Session, view: AllianceView, meeting_ids: list[uuid.UUID]) ->
     return list(session.execute(stmt).scalars())
 
 
+def stored_papers(session: Session, view: AllianceView, papers: list[Paper]) -> list[Any]:
+    """Papers as stored, ``{"title", "url"}`` or ``{"title", "file_id"}`` (a shared file)."""
+    refs = {f"papers[{n}].file_id": p.file_id for n, p in enumerate(papers) if p.file_id}
+    files.require_shared(session, view, refs)
+    return [p.model_dump(mode="json", exclude_none=True) for p in papers]
+
+
 def add_item(
     session: Session, view: AllianceView, meeting_id: uuid.UUID, data: ItemCreate
 ) -> AgendaItem:
@@ -228,7 +237,7 @@ def add_item(
         kind=data.kind,
         title=data.title,
         description=data.description,
-        papers=[p.model_dump() for p in data.papers],
+        papers=stored_papers(session, view, data.papers),
     )
     session.add(item)
     session.flush()
@@ -276,7 +285,7 @@ def update_item(
     changes = data.model_dump(exclude_unset=True)
     reject_nulls(changes)
     if "papers" in changes:
-        changes["papers"] = [p.model_dump() for p in data.papers or []]
+        changes["papers"] = stored_papers(session, view, data.papers or [])
     old, new = diff(item, changes)
     if not new:
         return item

@@ -1,0 +1,81 @@
+"""Agenda papers that are uploaded files: the file's row is added and the paper put on
+the item in one transaction, after the content was stored (DATA-3); like any other edit
+of an item it bumps the item's and meeting's versions and invalidates the minutes'
+signatures."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from pactum.access import AllianceView
+from pactum.access.records import audit_record
+from pactum.core.errors import Conflict, ValidationFailed
+from pactum.files import service as files
+from pactum.governance.service import meetings
+from pactum.models import AgendaItem, StoredFile
+
+MAX_PAPERS = 50
+MAX_TITLE = 200
+
+
+def precheck(
+    session: Session, view: AllianceView, meeting_id: uuid.UUID, item_id: uuid.UUID
+) -> None:
+    """What must hold before an upload is accepted: the permission and the item (404)."""
+    view.require("meetings.write")
+    meetings.get_item(session, view, meeting_id, item_id)
+
+
+def paper_title(title: str, upload: files.Upload) -> str:
+    """The paper's title: as given (1 to 200 characters), else the file's name."""
+    text = " ".join(title.split())
+    if "\x00" in text:
+        raise ValidationFailed("title", "must not contain NUL characters")
+    if len(text) > MAX_TITLE:
+        raise ValidationFailed("title", f"must be at most {MAX_TITLE} characters")
+    return text or upload.display_name[:MAX_TITLE]
+
+
+def add_file_paper(
+    session: Session,
+    view: AllianceView,
+    meeting_id: uuid.UUID,
+    item_id: uuid.UUID,
+    title: str,
+    upload: files.Upload,
+) -> tuple[AgendaItem, StoredFile]:
+    """Record the stored file and add it to the item's papers (audited)."""
+    view.require("meetings.write")
+    meeting = meetings.get_meeting(session, view, meeting_id, lock=True)
+    if meeting.status == "cancelled":
+        raise Conflict("status: the meeting was cancelled")
+    item = meetings.get_item(session, view, meeting_id, item_id)
+    if len(item.papers) >= MAX_PAPERS:
+        raise ValidationFailed("file", f"an agenda item has at most {MAX_PAPERS} papers")
+    name = paper_title(title, upload)
+    stored = files.record(session, view, upload, visibility="shared")
+    old = list(item.papers)
+    item.papers = [*old, {"title": name, "file_id": str(stored.id)}]
+    item.version += 1
+    session.flush()
+    audit_record(
+        session,
+        view,
+        item,
+        "agenda_item",
+        "agenda.paper",
+        old={"papers": old},
+        new={"papers": item.papers},
+    )
+    meetings.minutes_changed(session, view, meeting, "a paper was added to an agenda item")
+    return item, stored
+
+
+def files_of(
+    session: Session, view: AllianceView, items: list[AgendaItem]
+) -> dict[str, StoredFile]:
+    """The files among these items' papers, by id as text (one query)."""
+    ids = [p["file_id"] for item in items for p in item.papers if p.get("file_id")]
+    return files.by_id(session, view, ids)
