@@ -323,11 +323,6 @@ def papers_of(text: str) -> list[dict[str, str]]:
     return found
 
 
-def papers_text(papers: list[dict[str, str]]) -> str:
-    """Papers back as the text area's lines."""
-    return "\n".join(f"{p.get('title', '')} | {p.get('url', '')}" for p in papers)
-
-
 def utc_input(value: str) -> str:
     """A ``datetime-local`` value (no offset) read as UTC, for the schema to check."""
     text = value.strip()
