@@ -149,14 +149,17 @@ def site() -> Iterator[Site]:
         yield running
 
 
-@pytest.fixture(scope="session")
+# Package scope, not session: the sync driver keeps an event loop running in the main
+# thread while it lives, and tests after the browser package (live updates, streamed
+# uploads) start event loops of their own with asyncio.run().
+@pytest.fixture(scope="package")
 def playwright_instance() -> Iterator[Playwright]:
     """The Playwright driver."""
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright_instance: Playwright) -> Iterator[Browser]:
     """A headless Chromium from the system (no download)."""
     if not Path(CHROMIUM).exists():
