@@ -1,4 +1,4 @@
-"""Request and response schemas for committees, meetings, decisions and action items."""
+"""Schemas for committees, seats, meetings, agenda items, attendance, notes and minutes."""
 
 from __future__ import annotations
 
@@ -6,51 +6,20 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from pactum.core.schemas import Input, LongText, Name, Output
 from pactum.files.schemas import FileRead
-
-Kind = Literal["jsc", "jdc", "jcc", "jmc", "jrc", "working_group", "executive_officers", "other"]
-Cadence = Literal["monthly", "quarterly", "half_yearly", "yearly", "ad_hoc"]
-Rotation = Literal["fixed", "alternate_yearly", "alternate_each_meeting"]
-AbsenceRule = Literal["no_quorum_no_decision", "recalled_meeting_proceeds"]
-ItemKind = Literal["information", "discussion", "decision"]
-Choice = Literal["yes", "no", "abstain"]
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
-
-
-def _domain(value: str) -> str:
-    text = " ".join(value.split()).lower()
-    if not text or len(text) > 60:
-        raise ValueError("must be 1 to 60 characters")
-    return text
-
-
-Domain = Annotated[str, AfterValidator(_domain)]
-Option = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
-
-
-def _link(value: str) -> str:
-    if not value.startswith(("https://", "http://")):
-        raise ValueError("must be an http(s) link")
-    return value
-
-
-class Paper(Input):
-    """A paper for an agenda item: a title and either a link to it or one of the
-    alliance's uploaded files (``file_id``; upload with ``POST .../items/{id}/papers``)."""
-
-    title: Name
-    url: Annotated[str, StringConstraints(max_length=2000), AfterValidator(_link)] | None = None
-    file_id: uuid.UUID | None = None
-
-    @model_validator(mode="after")
-    def _link_or_file(self) -> Paper:
-        """Exactly one of ``url`` and ``file_id``."""
-        if (self.url is None) == (self.file_id is None):
-            raise ValueError("give either url or file_id")
-        return self
+from pactum.governance.schemas.common import (
+    AbsenceRule,
+    Cadence,
+    Domain,
+    ItemKind,
+    Kind,
+    Paper,
+    Rotation,
+    Text,
+)
 
 
 class CommitteeCreate(Input):
@@ -299,164 +268,6 @@ class NoteRead(Output):
     owner_org_id: uuid.UUID
     visibility: str
     created_at: datetime
-
-
-class DecisionCreate(Input):
-    """Put a matter to a committee: in a meeting (``agenda_item_id``) or in writing."""
-
-    committee_id: uuid.UUID
-    domain: Domain
-    question: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    background: LongText = ""
-    options: list[Option] = Field(default_factory=list, max_length=10)
-    deadline: date
-    agenda_item_id: uuid.UUID | None = None
-
-
-class VoteCreate(Input):
-    """Your party's vote, cast by you as one of its voting members."""
-
-    choice: Choice
-    option: Annotated[str, StringConstraints(max_length=200)] = ""
-    comment: LongText = ""
-
-
-class FinalSayIn(Input):
-    """The final-say party's decision."""
-
-    choice: Literal["yes", "no"]
-    option: Annotated[str, StringConstraints(max_length=200)] = ""
-    rationale: Text
-
-
-class RationaleIn(Input):
-    """The rationale recorded in the decision register."""
-
-    rationale: Text
-
-
-class PositionIn(Input):
-    """Your party's stated position on an escalated matter (goes in the dossier)."""
-
-    text: Text
-
-
-class VoteRead(Output):
-    """A vote."""
-
-    id: uuid.UUID
-    rung: int
-    body_id: uuid.UUID
-    meeting_id: uuid.UUID | None
-    party_org_id: uuid.UUID
-    member_id: uuid.UUID
-    choice: str
-    option: str
-    comment: str
-    cast_at: datetime
-
-
-class StepRead(Output):
-    """A step of a decision's history."""
-
-    at: datetime
-    on_day: date
-    rung: int
-    body_id: uuid.UUID | None
-    status: str
-    text: str
-    actor_id: uuid.UUID | None
-
-
-class PositionRead(Output):
-    """A party's position."""
-
-    id: uuid.UUID
-    owner_org_id: uuid.UUID
-    text: str
-    author_id: uuid.UUID
-    version: int
-    updated_at: datetime
-
-
-class DecisionRead(Output):
-    """A decision, where it stands, and (in detail) its votes, history and positions."""
-
-    id: uuid.UUID
-    alliance_id: uuid.UUID
-    reference: str
-    committee_id: uuid.UUID
-    body_id: uuid.UUID
-    meeting_id: uuid.UUID | None
-    agenda_item_id: uuid.UUID | None
-    subject_type: str
-    subject_id: uuid.UUID | None
-    domain: str
-    question: str
-    background: str
-    options: list[str]
-    status: str
-    rung: int
-    opened_on: date
-    deadline: date
-    escalate_on: date | None
-    outcome: str
-    chosen_option: str
-    rationale: str
-    decided_at: datetime | None
-    proposed_by_id: uuid.UUID
-    owner_org_id: uuid.UUID
-    version: int
-    votes: list[VoteRead] = Field(default_factory=list)
-    steps: list[StepRead] = Field(default_factory=list)
-    positions: list[PositionRead] = Field(default_factory=list)
-
-
-class DecisionPage(Output):
-    """One page of the decision register."""
-
-    items: list[DecisionRead]
-    total: int
-    page: int
-    per_page: int
-
-
-class ActionCreate(Input):
-    """An action item for a person of either party."""
-
-    title: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    assignee_id: uuid.UUID
-    due_on: date
-    meeting_id: uuid.UUID | None = None
-    agenda_item_id: uuid.UUID | None = None
-    decision_id: uuid.UUID | None = None
-
-
-class ActionUpdate(Input):
-    """Change an action item (every field optional)."""
-
-    title: Annotated[str, StringConstraints(min_length=1, max_length=500)] | None = None
-    assignee_id: uuid.UUID | None = None
-    due_on: date | None = None
-    status: Literal["open", "done", "cancelled"] | None = None
-
-
-class ActionRead(Output):
-    """An action item."""
-
-    id: uuid.UUID
-    alliance_id: uuid.UUID
-    meeting_id: uuid.UUID | None
-    agenda_item_id: uuid.UUID | None
-    decision_id: uuid.UUID | None
-    title: str
-    assignee_id: uuid.UUID
-    assignee_org_id: uuid.UUID
-    due_on: date
-    status: str
-    overdue: bool = False
-    done_at: datetime | None
-    version: int
 
 
 class MinutesSign(Input):
