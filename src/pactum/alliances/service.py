@@ -280,6 +280,14 @@ def list_members(session: Session, view: AllianceView) -> list[AllianceMember]:
     )
 
 
+def member_names(
+    session: Session, view: AllianceView, members: list[AllianceMember] | None = None
+) -> dict[uuid.UUID, str]:
+    """Names of the alliance's members by user id (from ``members`` when already read)."""
+    found = members if members is not None else list_members(session, view)
+    return {m.user_id: m.user.name for m in found}
+
+
 def get_member(session: Session, view: AllianceView, member_id: uuid.UUID) -> AllianceMember:
     """One member of the alliance, or 404."""
     member = session.execute(

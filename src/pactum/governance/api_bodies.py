@@ -11,9 +11,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
-from pactum.alliances.service import list_members
+from pactum.alliances.service import member_names
 from pactum.core.time import utcnow
 from pactum.governance import invitations
+from pactum.governance.reads import minutes_read
 from pactum.governance.schemas import (
     AttendanceIn,
     AttendanceRead,
@@ -34,7 +35,6 @@ from pactum.governance.schemas import (
     SeatCreate,
     SeatRead,
     SeatUpdate,
-    SignatureRead,
 )
 from pactum.governance.service import committees, meetings, minutes
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
@@ -75,11 +75,6 @@ def committee_read(
     )
     read.next_meeting_due = committees.next_meeting_due(committee, found)
     return read
-
-
-def people(db: Session, view: AllianceView) -> dict[uuid.UUID, str]:
-    """Names of the alliance's members."""
-    return {m.user_id: m.user.name for m in list_members(db, view)}
 
 
 @router.get("/committees", response_model=list[CommitteeRead])
@@ -147,7 +142,7 @@ def list_seats(
     """Who sits on the committee, for which party, voting or not."""
     view = open_alliance(db, me, alliance_id)
     committees.get_committee(db, view, committee_id)
-    names = people(db, view)
+    names = member_names(db, view)
     found = committees.seats(db, view, [committee_id], active_only=False)
     return [seat_read(s, names) for s in found]
 
@@ -163,7 +158,7 @@ def add_seat(
     """Seat one of your party's alliance members (your alliance manager or administrator)."""
     view = open_alliance(db, me, alliance_id)
     seat = committees.add_seat(db, view, committee_id, body)
-    return seat_read(seat, people(db, view))
+    return seat_read(seat, member_names(db, view))
 
 
 @router.patch("/committees/{committee_id}/members/{seat_id}", response_model=SeatRead)
@@ -179,7 +174,7 @@ def update_seat(
     """Change or end one of your party's seats (If-Match)."""
     view = open_alliance(db, me, alliance_id)
     seat = committees.update_seat(db, view, committee_id, seat_id, body, expected_version=expected)
-    return seat_read(seat, people(db, view))
+    return seat_read(seat, member_names(db, view))
 
 
 @router.get("/meetings", response_model=list[MeetingRead])
@@ -364,32 +359,6 @@ def add_note(
     """Add a private preparation note (only your party sees it)."""
     view = open_alliance(db, me, alliance_id)
     return meetings.add_note(db, view, meeting_id, body)
-
-
-def minutes_read(db: Session, view: AllianceView, meeting: Meeting) -> MinutesRead:
-    """The minutes' version, hash, signatures and completeness."""
-    digest = minutes.minutes_sha256(db, view, meeting)
-    shown = signatures.manifestations(
-        minutes.minutes_signatures(db, view, meeting), view.party_names, digest
-    )
-    signed_by = {
-        s.signer_org_id
-        for s in minutes.minutes_signatures(db, view, meeting)
-        if signatures.is_valid(s, digest) and s.object_version == meeting.minutes_version
-    }
-    awaiting = [
-        view.party_names[p.org_id]
-        for p in view.alliance.parties
-        if p.state == "accepted" and p.org_id not in signed_by
-    ]
-    return MinutesRead(
-        meeting_id=meeting.id,
-        minutes_version=meeting.minutes_version,
-        content_sha256=digest,
-        signed=not awaiting,
-        awaiting=awaiting,
-        signatures=[SignatureRead.model_validate(m, from_attributes=True) for m in shown],
-    )
 
 
 @router.get("/meetings/{meeting_id}/minutes", response_model=MinutesRead)

@@ -8,9 +8,17 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView
-from pactum.governance.schemas import DecisionRead, PositionRead, StepRead, VoteRead
-from pactum.governance.service import committees, decisions, progress
-from pactum.models import Decision
+from pactum.governance.schemas import (
+    DecisionRead,
+    MinutesRead,
+    PositionRead,
+    SignatureRead,
+    StepRead,
+    VoteRead,
+)
+from pactum.governance.service import committees, decisions, minutes, progress
+from pactum.models import Decision, Meeting
+from pactum.signatures import service as signatures
 
 REGISTER_HEADER = (
     "Reference",
@@ -55,3 +63,17 @@ def register_rows(db: Session, view: AllianceView, rows: list[Decision]) -> list
         ]
         for d in rows
     ]
+
+
+def minutes_read(db: Session, view: AllianceView, meeting: Meeting) -> MinutesRead:
+    """The minutes' version, hash, signatures and completeness."""
+    state = minutes.signoff(db, view, meeting)
+    shown = signatures.manifestations(state.signatures, view.party_names, state.content_sha256)
+    return MinutesRead(
+        meeting_id=meeting.id,
+        minutes_version=meeting.minutes_version,
+        content_sha256=state.content_sha256,
+        signed=state.complete,
+        awaiting=[view.party_names[p] for p in state.awaiting],
+        signatures=[SignatureRead.model_validate(m, from_attributes=True) for m in shown],
+    )

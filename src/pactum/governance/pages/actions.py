@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
+from pactum.alliances.service import list_members, member_names
 from pactum.core.time import utcnow
 from pactum.governance.pages import common
 from pactum.governance.schemas import ActionUpdate
@@ -71,7 +72,7 @@ def action_list(
             "rows": rows,
             "status": status,
             "status_filters": STATUS_FILTERS,
-            "names": common.people(db, view),
+            "names": member_names(db, view),
             "parties": view.party_names,
             "meeting_titles": {m.id: m.title for m in meetings.list_meetings(db, view)},
             "today": today,
@@ -92,6 +93,7 @@ def _detail(
 ) -> HTMLResponse:
     meeting = meetings.get_meeting(db, view, item.meeting_id) if item.meeting_id else None
     decision = decisions.get_decision(db, view, item.decision_id) if item.decision_id else None
+    members = list_members(db, view)
     return page(
         request,
         "actions_item.html",
@@ -100,9 +102,9 @@ def _detail(
             "item": item,
             "meeting": meeting,
             "decision": decision,
-            "names": common.people(db, view),
+            "names": member_names(db, view, members),
             "parties": view.party_names,
-            "people_groups": common.members_by_party(db, view),
+            "people_groups": common.members_by_party(view, members),
             "overdue": actions.is_overdue(item, utcnow().date()),
             "statuses": list(common.ACTION_STATUS_LABELS.items()),
             "action_labels": common.ACTION_STATUS_LABELS,

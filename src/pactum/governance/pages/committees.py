@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from pactum.access import AllianceView, open_alliance
-from pactum.alliances.service import list_members
+from pactum.alliances.service import list_members, member_names
 from pactum.core.errors import ValidationFailed
 from pactum.governance.pages import common
 from pactum.governance.schemas import CommitteeCreate, CommitteeUpdate, SeatCreate, SeatUpdate
@@ -296,17 +296,18 @@ def _detail(
     values: dict[str, str] | None = None,
 ) -> HTMLResponse:
     by_id = common.committee_map(db, view)
-    names = common.people(db, view)
+    members = list_members(db, view)
+    names = member_names(db, view, members)
     seats = committees.seats(db, view, [committee.id], active_only=True)
     groups = [
-        (org_id, name, [s for s in seats if s.owner_org_id == org_id])
-        for org_id, name in ((p.org_id, p.org.name) for p in view.alliance.parties)
-        if any(p.org_id == org_id and p.state == "accepted" for p in view.alliance.parties)
+        (p.org_id, p.org.name, [s for s in seats if s.owner_org_id == p.org_id])
+        for p in view.alliance.parties
+        if p.state == "accepted"
     ]
     seated = {s.user_id for s in seats}
     candidates = [
         (str(m.user_id), m.user.name)
-        for m in list_members(db, view)
+        for m in members
         if m.org_id == view.org_id and m.user_id not in seated
     ]
     found, total = register.register(

@@ -12,11 +12,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
-from pactum.access import AllianceView, scoped
-from pactum.alliances.service import list_members
+from pactum.access import AllianceView
 from pactum.core.time import utcnow
 from pactum.governance.service import committees, progress
-from pactum.models import Committee, Decision, DecisionStep
+from pactum.models import AllianceMember, Committee, Decision, DecisionStep
 from pactum.web.forms import DONE_MESSAGES
 
 DONE_MESSAGES.update(
@@ -91,17 +90,11 @@ DECISION_STATUS_LABELS = {
 MEETING_STATUS_LABELS = {"scheduled": "Scheduled", "held": "Held", "cancelled": "Cancelled"}
 ACTION_STATUS_LABELS = {"open": "Open", "done": "Done", "cancelled": "Cancelled"}
 CHOICE_LABELS = {"yes": "Yes", "no": "No", "abstain": "Abstain"}
-OPEN_STATES = ("open", "deadlocked", "final_say")
 
 
 def alliance_url(alliance_id: uuid.UUID) -> str:
     """The alliance's base address for the pages."""
     return f"/alliances/{alliance_id}"
-
-
-def people(db: Session, view: AllianceView) -> dict[uuid.UUID, str]:
-    """Names of the alliance's members, by user id."""
-    return {m.user_id: m.user.name for m in list_members(db, view)}
 
 
 @dataclass(frozen=True)
@@ -113,9 +106,8 @@ class PartyPeople:
     members: list[tuple[str, str]]  # (user id, name)
 
 
-def members_by_party(db: Session, view: AllianceView) -> list[PartyPeople]:
+def members_by_party(view: AllianceView, found: list[AllianceMember]) -> list[PartyPeople]:
     """Alliance members grouped by party, our party first."""
-    found = list_members(db, view)
     groups = []
     parties = sorted(
         (p for p in view.alliance.parties if p.state == "accepted"),
@@ -276,7 +268,7 @@ def standing(
     else:
         label = DECISION_STATUS_LABELS.get(decision.status, decision.status)
         text = f"{label}: {decision.outcome}." if decision.outcome else f"{label}."
-    return Standing(named(view, text), steps, current)
+    return Standing(text, steps, current)
 
 
 def now_before(decision: Decision, by_id: dict[uuid.UUID, Committee]) -> str:
@@ -343,21 +335,3 @@ def raw(form: FormData, name: str) -> str:
     """A text area's value as typed (not stripped)."""
     value: Any = form.get(name, "")
     return value if isinstance(value, str) else ""
-
-
-def meeting_decisions(db: Session, view: AllianceView, meeting_id: uuid.UUID) -> list[Decision]:
-    """The decisions put to a meeting (scoped like every read of alliance data)."""
-    stmt = (
-        scoped(view, Decision)
-        .where(Decision.meeting_id == meeting_id)
-        .order_by(Decision.reference, Decision.id)
-    )
-    return list(db.execute(stmt).scalars())
-
-
-def named(view: AllianceView, text: str) -> str:
-    """A stored outcome or history text with the parties' ids replaced by their names (the
-    rules engine names parties by organisation id)."""
-    for org_id, name in view.party_names.items():
-        text = text.replace(str(org_id), name)
-    return text

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
+from pactum.alliances.service import member_names
 from pactum.core.errors import ValidationFailed
 from pactum.core.time import utcnow
 from pactum.governance.pages import common
@@ -145,7 +146,6 @@ def decision_register(
             ),
             "statuses": list(common.DECISION_STATUS_LABELS.items()),
             "status_labels": common.DECISION_STATUS_LABELS,
-            "named": lambda text: common.named(view, text),
             "domains": [(d, d) for d in register.domains(db, view)],
             "committees": [(str(c.id), c.name) for c in by_id.values()],
             "by_id": by_id,
@@ -239,7 +239,7 @@ def decision_page(
     ladder = progress.ladder_of(db, view, decision)
     votes = progress.votes_of(db, view, [decision.id])
     steps = progress.steps_of(db, view, decision.id)
-    names = common.people(db, view)
+    names = member_names(db, view)
     parties = view.party_names
     body = ladder.body(decision.rung)
     here = [v for v in votes if v.rung == decision.rung]
@@ -294,7 +294,6 @@ def decision_page(
             "in_meeting": meeting is not None and decision.rung == 0,
             "status_labels": common.DECISION_STATUS_LABELS,
             "choice_labels": common.CHOICE_LABELS,
-            "named": lambda text: common.named(view, text),
             "errors": errors or FormErrors(),
             "values": values or {},
             "base": f"{common.alliance_url(view.alliance_id)}/decisions/{decision.id}",

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from pactum.access import open_alliance
+from pactum.alliances.service import member_names
 from pactum.core.time import utcnow
 from pactum.governance.pages import common
 from pactum.governance.pages.actions import alliance_rows, meeting_filter, status_filter
@@ -123,10 +124,7 @@ def register_export(
     view = open_alliance(db, info.principal, alliance_id)
     filters = read_filters(request.query_params, paged=False)
     found = register.all_rows(db, view, filters.query)
-    rows = [
-        [common.named(view, cell) if isinstance(cell, str) else cell for cell in row]
-        for row in register_rows(db, view, found)
-    ]
+    rows = register_rows(db, view, found)
     stem = _stem(view.alliance.name, "decision-register")
     return table_response(fmt, stem, REGISTER_HEADER, rows, title="Decision register")
 
@@ -146,7 +144,7 @@ def actions_export(
     today = utcnow().date()
     if request.query_params.get("overdue") == "1":
         found = [a for a in found if actions.is_overdue(a, today)]
-    names = common.people(db, view)
+    names = member_names(db, view)
     titles = {m.id: m.title for m in meetings.list_meetings(db, view)}
     rows = [
         [
@@ -192,7 +190,7 @@ def seats_export(
     """A committee's seats as CSV or Excel."""
     view = open_alliance(db, info.principal, alliance_id)
     committee = committees.get_committee(db, view, committee_id)
-    names = common.people(db, view)
+    names = member_names(db, view)
     header = ("Member", "Party", "Voting", "Minutes approver", "Seated since (UTC)")
     rows = [
         [
@@ -215,7 +213,7 @@ def attendance_export(
     """A meeting's attendance as CSV or Excel."""
     view = open_alliance(db, info.principal, alliance_id)
     meeting = meetings.get_meeting(db, view, meeting_id)
-    names = common.people(db, view)
+    names = member_names(db, view)
     header = ("Member", "Party", "Voting", "Present")
     rows = [
         [names.get(a.user_id, ""), view.party_names.get(a.owner_org_id, ""), a.voting, a.present]
@@ -245,10 +243,8 @@ def signatures_export(
     """The signatures of a meeting's minutes as CSV or Excel."""
     view = open_alliance(db, info.principal, alliance_id)
     meeting = meetings.get_meeting(db, view, meeting_id)
-    digest = minutes.minutes_sha256(db, view, meeting)
-    shown = signatures.manifestations(
-        minutes.minutes_signatures(db, view, meeting), view.party_names, digest
-    )
+    state = minutes.signoff(db, view, meeting)
+    shown = signatures.manifestations(state.signatures, view.party_names, state.content_sha256)
     rows = [
         [
             s.printed_name,
@@ -275,7 +271,7 @@ def votes_export(
     view = open_alliance(db, info.principal, alliance_id)
     decision = decisions.get_decision(db, view, decision_id)
     ladder = progress.ladder_of(db, view, decision)
-    names = common.people(db, view)
+    names = member_names(db, view)
     header = ("Step", "Body", "Party", "Member", "Choice", "Option", "Cast (UTC)", "Comment")
     rows = [
         [

@@ -13,12 +13,13 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
+from pactum.alliances.service import list_members, member_names
 from pactum.core.errors import ValidationFailed
 from pactum.core.time import utcnow
 from pactum.files.names import ACCEPT, human_size
 from pactum.governance import invitations
-from pactum.governance.api_bodies import minutes_read
 from pactum.governance.pages import common
+from pactum.governance.reads import minutes_read
 from pactum.governance.schemas import MeetingCreate
 from pactum.governance.service import actions, committees, meetings, minutes, papers
 from pactum.http.db import DbSession, SettingsDep
@@ -66,7 +67,7 @@ def _schedule_page(
     found = committees.list_committees(db, view)
     chosen = parse_uuid(values.get("committee_id", ""))
     ids = [c.id for c in found if chosen is None or c.id == chosen]
-    names = common.people(db, view)
+    names = member_names(db, view)
     seated = sorted(
         {
             (str(s.user_id), names.get(s.user_id, "—"))
@@ -153,10 +154,11 @@ def meeting_page(
 ) -> HTMLResponse:
     """Render the meeting page (after a GET, or with a form's errors)."""
     committee = committees.get_committee(db, view, meeting.committee_id)
-    names = common.people(db, view)
+    members = list_members(db, view)
+    names = member_names(db, view, members)
     parties = view.party_names
     agenda = meetings.items(db, view, [meeting.id])
-    decided = common.meeting_decisions(db, view, meeting.id)
+    decided = meetings.meeting_decisions(db, view, meeting.id)
     present = meetings.attendance(db, view, meeting.id)
     groups = [
         (p.org.name, [a for a in present if a.owner_org_id == p.org_id])
@@ -199,7 +201,7 @@ def meeting_page(
             "quorum_text": quorum.explanation(parties),
             "actions": actions.list_actions(db, view, meeting_id=meeting.id),
             "today": today,
-            "people_groups": common.members_by_party(db, view),
+            "people_groups": common.members_by_party(view, members),
             "notes": meetings.notes(db, view, meeting.id),
             "item_titles": {i.id: f"{i.position}. {i.title}" for i in agenda},
             "item_options": [(str(i.id), f"{i.position}. {i.title}") for i in agenda],

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
+from pactum.alliances.service import member_names
 from pactum.core.time import utcnow
 from pactum.governance.pages import common
 from pactum.governance.service import actions, committees, meetings, progress, register
@@ -68,7 +69,7 @@ def open_decisions(db: Session, view: AllianceView) -> list[Decision]:
     """Undecided matters, brought up to date (their clocks applied), soonest due first."""
     found = register.undecided(db, view, OPEN_DECISIONS_SHOWN)
     progress.refresh_many(db, view, found)
-    still = [d for d in found if d.status in common.OPEN_STATES]
+    still = [d for d in found if d.status in register.UNDECIDED]
     return sorted(still, key=lambda d: (d.escalate_on or d.deadline, d.reference))
 
 
@@ -99,7 +100,7 @@ def governance(
             "decisions": open_decisions(db, view),
             "overdue": overdue_actions(db, view),
             "by_id": by_id,
-            "names": common.people(db, view),
+            "names": member_names(db, view),
             "parties": view.party_names,
             "kind_labels": common.KIND_LABELS,
             "cadence_labels": common.CADENCE_LABELS,

@@ -33,9 +33,7 @@ from pactum.models import (
     Vote,
 )
 
-OPEN_STATES = ("open", "deadlocked", "final_say")
 ESCALATED = ("deadlocked", "final_say", "arbitration")
-PER_PAGE_MAX = 200
 
 
 def get_decision(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView
-from pactum.alliances.service import list_members
+from pactum.alliances.service import member_names
 from pactum.core.time import utcnow
 from pactum.governance import documents
 from pactum.governance.service import committees, meetings, minutes, progress
@@ -18,7 +18,7 @@ from pactum.models import Decision
 
 def dossier_doc(session: Session, view: AllianceView, decision: Decision) -> documents.DossierDoc:
     """Everything an arbitrator needs about one decision."""
-    names = {m.user_id: m.user.name for m in list_members(session, view)}
+    names = member_names(session, view)
     parties = view.party_names
     ladder = progress.ladder_of(session, view, decision)
     bodies = {c.id: c.name for c in committees.list_committees(session, view)}

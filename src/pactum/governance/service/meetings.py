@@ -36,6 +36,7 @@ from pactum.models import (
     AgendaItem,
     Attendance,
     Committee,
+    Decision,
     Meeting,
     MeetingNote,
 )
@@ -211,6 +212,18 @@ def stored_papers(session: Session, view: AllianceView, papers: list[Paper]) -> 
     refs = {f"papers[{n}].file_id": p.file_id for n, p in enumerate(papers) if p.file_id}
     files.require_shared(session, view, refs)
     return [p.model_dump(mode="json", exclude_none=True) for p in papers]
+
+
+def meeting_decisions(
+    session: Session, view: AllianceView, meeting_id: uuid.UUID
+) -> list[Decision]:
+    """The decisions put to a meeting, by reference."""
+    stmt = (
+        scoped(view, Decision)
+        .where(Decision.meeting_id == meeting_id)
+        .order_by(Decision.reference, Decision.id)
+    )
+    return list(session.execute(stmt).scalars())
 
 
 def add_item(

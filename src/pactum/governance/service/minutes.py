@@ -7,12 +7,13 @@ approver signs it (SIG-1); it is complete when every party has signed the curren
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, scoped
-from pactum.alliances.service import list_members
+from pactum.alliances.service import member_names
 from pactum.core.errors import Conflict, Forbidden
 from pactum.core.time import utcnow
 from pactum.governance import documents
@@ -24,9 +25,10 @@ from pactum.governance.service.meetings import (
     attendance,
     get_meeting,
     items,
+    meeting_decisions,
 )
 from pactum.governance.service.meetings import quorum as meetings_quorum
-from pactum.models import ActionItem, Decision, Meeting, Signature, Vote
+from pactum.models import ActionItem, AgendaItem, Attendance, Decision, Meeting, Signature, Vote
 from pactum.notify.service import notify
 from pactum.settings import Settings
 from pactum.signatures import service as signatures
@@ -50,29 +52,45 @@ def meeting_result(view: AllianceView, decision: Decision, votes: list[Vote]) ->
     return "not decided in the meeting (no vote from " + ", ".join(missing) + ")"
 
 
-def minutes_content(session: Session, view: AllianceView, meeting: Meeting) -> dict[str, Any]:
-    """What the approvers sign: the meeting, attendance, each item's notes, the decisions
-    and votes taken in it, and its action items (shared records only)."""
-    agenda = items(session, view, [meeting.id])
-    decided = list(
-        session.execute(
-            scoped(view, Decision)
-            .where(Decision.meeting_id == meeting.id)
-            .order_by(Decision.reference)
-        ).scalars()
-    )
-    votes = list(
-        session.execute(
+@dataclass(frozen=True)
+class MinutesRecords:
+    """The shared records the minutes are made of, read once."""
+
+    agenda: list[AgendaItem]
+    decided: list[Decision]
+    votes: list[Vote]
+    actions: list[ActionItem]
+    present: list[Attendance]
+
+
+def records(session: Session, view: AllianceView, meeting: Meeting) -> MinutesRecords:
+    """The meeting's agenda, decisions, votes, action items and attendance (shared only)."""
+
+    def rows(stmt: Any) -> list[Any]:
+        return list(session.execute(stmt).scalars())
+
+    return MinutesRecords(
+        agenda=items(session, view, [meeting.id]),
+        decided=meeting_decisions(session, view, meeting.id),
+        votes=rows(
             scoped(view, Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.cast_at, Vote.id)
-        ).scalars()
-    )
-    actions = list(
-        session.execute(
+        ),
+        actions=rows(
             scoped(view, ActionItem)
             .where(ActionItem.meeting_id == meeting.id, ActionItem.visibility == "shared")
             .order_by(ActionItem.created_at, ActionItem.id)
-        ).scalars()
+        ),
+        present=attendance(session, view, meeting.id),
     )
+
+
+def minutes_content(
+    session: Session, view: AllianceView, meeting: Meeting, found: MinutesRecords | None = None
+) -> dict[str, Any]:
+    """What the approvers sign: the meeting, attendance, each item's notes, the decisions
+    and votes taken in it, and its action items (shared records only)."""
+    found = found or records(session, view, meeting)
+    agenda, decided, votes, actions = found.agenda, found.decided, found.votes, found.actions
     return {
         "meeting": {
             "id": meeting.id,
@@ -83,9 +101,7 @@ def minutes_content(session: Session, view: AllianceView, meeting: Meeting) -> d
             "summary": meeting.summary,
             "minutes_version": meeting.minutes_version,
         },
-        "present": sorted(
-            str(a.user_id) for a in attendance(session, view, meeting.id) if a.present
-        ),
+        "present": sorted(str(a.user_id) for a in found.present if a.present),
         "items": [
             {
                 "id": i.id,
@@ -123,9 +139,11 @@ def minutes_content(session: Session, view: AllianceView, meeting: Meeting) -> d
     }
 
 
-def minutes_sha256(session: Session, view: AllianceView, meeting: Meeting) -> str:
+def minutes_sha256(
+    session: Session, view: AllianceView, meeting: Meeting, found: MinutesRecords | None = None
+) -> str:
     """The SHA-256 of the minutes' current content."""
-    return signatures.content_hash(minutes_content(session, view, meeting))
+    return signatures.content_hash(minutes_content(session, view, meeting, found))
 
 
 def minutes_signatures(session: Session, view: AllianceView, meeting: Meeting) -> list[Signature]:
@@ -133,18 +151,43 @@ def minutes_signatures(session: Session, view: AllianceView, meeting: Meeting) -
     return signatures.signatures_for(session, view, object_type=MINUTES, object_id=meeting.id)
 
 
+@dataclass(frozen=True)
+class Signoff:
+    """Where the minutes' approval stands: the current content's hash, every signature,
+    and the parties that have (and have not) approved the current version (SIG-2)."""
+
+    content_sha256: str
+    signatures: list[Signature]
+    signed: frozenset[uuid.UUID]
+    awaiting: list[uuid.UUID]
+
+    @property
+    def complete(self) -> bool:
+        """Every party has approved the current version."""
+        return not self.awaiting
+
+
+def signoff(
+    session: Session, view: AllianceView, meeting: Meeting, found: MinutesRecords | None = None
+) -> Signoff:
+    """The minutes' sign-off: an approval counts when it is valid (not invalidated, bound
+    to the current content) and on the current version."""
+    digest = minutes_sha256(session, view, meeting, found)
+    every = minutes_signatures(session, view, meeting)
+    signed = frozenset(
+        s.signer_org_id
+        for s in every
+        if signatures.is_valid(s, digest)
+        and s.object_version == meeting.minutes_version
+        and s.meaning == "approval"
+    )
+    parties = [p.org_id for p in view.alliance.parties if p.state == "accepted"]
+    return Signoff(digest, every, signed, [p for p in parties if p not in signed])
+
+
 def minutes_signed(session: Session, view: AllianceView, meeting: Meeting) -> bool:
     """Whether each party's approver has validly signed the current minutes (SIG-2)."""
-    return signatures.complete(
-        session,
-        view,
-        object_type=MINUTES,
-        object_id=meeting.id,
-        object_version=meeting.minutes_version,
-        content=minutes_content(session, view, meeting),
-        parties=[p.org_id for p in view.alliance.parties if p.state == "accepted"],
-        meaning="approval",
-    )
+    return signoff(session, view, meeting).complete
 
 
 def sign_minutes(
@@ -196,14 +239,8 @@ def _tell_approvers(session: Session, view: AllianceView, meeting: Meeting) -> N
     """Tell the designated approvers of the parties that have not signed yet (in the app
     and by e-mail) that the minutes await their signature; when every party has signed,
     tell every approver that the minutes are approved."""
-    digest = minutes_sha256(session, view, meeting)
-    signed = {
-        s.signer_org_id
-        for s in minutes_signatures(session, view, meeting)
-        if signatures.is_valid(s, digest) and s.object_version == meeting.minutes_version
-    }
-    parties = {p.org_id for p in view.alliance.parties if p.state == "accepted"}
-    done = parties <= signed
+    state = signoff(session, view, meeting)
+    signed, done = state.signed, state.complete
     link = f"/alliances/{view.alliance_id}/meetings/{meeting.id}"
     for seat in committees.seats(session, view, [meeting.committee_id], active_only=True):
         if not seat.minutes_approver or seat.user_id == view.principal.user_id:
@@ -227,25 +264,12 @@ def _tell_approvers(session: Session, view: AllianceView, meeting: Meeting) -> N
 
 def minutes_doc(session: Session, view: AllianceView, meeting: Meeting) -> documents.MinutesDoc:
     """The minutes as a document: what was said, decided and assigned, and who signed."""
-    names = {m.user_id: m.user.name for m in list_members(session, view)}
+    names = member_names(session, view)
     parties = view.party_names
     committee = committees.get_committee(session, view, meeting.committee_id)
-    agenda = items(session, view, [meeting.id])
-    decided = list(
-        session.execute(scoped(view, Decision).where(Decision.meeting_id == meeting.id)).scalars()
-    )
-    votes = list(
-        session.execute(
-            scoped(view, Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.cast_at)
-        ).scalars()
-    )
-    actions = list(
-        session.execute(
-            scoped(view, ActionItem)
-            .where(ActionItem.meeting_id == meeting.id)
-            .order_by(ActionItem.due_on, ActionItem.created_at)
-        ).scalars()
-    )
+    found = records(session, view, meeting)
+    agenda, decided, votes = found.agenda, found.decided, found.votes
+    actions = sorted(found.actions, key=lambda a: (a.due_on, a.created_at))
 
     def vote_line(v: Vote) -> documents.VoteLine:
         return documents.VoteLine(
@@ -292,8 +316,9 @@ def minutes_doc(session: Session, view: AllianceView, meeting: Meeting) -> docum
                 ),
             )
         )
-    digest = minutes_sha256(session, view, meeting)
-    shown = signatures.manifestations(minutes_signatures(session, view, meeting), parties, digest)
+    state = signoff(session, view, meeting, found)
+    digest = state.content_sha256
+    shown = signatures.manifestations(state.signatures, parties, digest)
     quorate = meetings_quorum(session, view, meeting)
     return documents.MinutesDoc(
         alliance=view.alliance.name,
@@ -309,7 +334,7 @@ def minutes_doc(session: Session, view: AllianceView, meeting: Meeting) -> docum
                 voting=a.voting,
                 present=a.present,
             )
-            for a in attendance(session, view, meeting.id)
+            for a in found.present
         ),
         quorum=quorate.explanation(parties),
         items=tuple(doc_items),

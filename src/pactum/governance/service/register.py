@@ -14,6 +14,7 @@ from pactum.access import AllianceView, scoped
 from pactum.models import Decision
 
 PER_PAGE_MAX = 200
+UNDECIDED = ("open", "deadlocked", "final_say")
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,7 @@ def register(
 def undecided(session: Session, view: AllianceView, limit: int) -> list[Decision]:
     """Matters not decided yet (open, deadlocked, at the final-say step), newest first."""
     stmt = (
-        scoped(view, Decision)
-        .where(Decision.status.in_(("open", "deadlocked", "final_say")))
-        .order_by(*ORDER)
-        .limit(limit)
+        scoped(view, Decision).where(Decision.status.in_(UNDECIDED)).order_by(*ORDER).limit(limit)
     )
     return list(session.execute(stmt).scalars())
 
