@@ -510,17 +510,38 @@ def test_chair_rotates_by_year_or_by_meeting(client: TestClient, world: World) -
 
 def test_next_meeting_due_follows_the_cadence(client: TestClient, world: World) -> None:
     """A quarterly JSC set up on 23 Nov 2026 must meet by 23 Feb 2027; after a meeting on
-    23 Nov it is due three months after that one; ad hoc bodies have no due date."""
+    10 Dec it is due three months after that one (10 Mar), monthly one month after (10 Jan);
+    ad hoc bodies have no due date; a cancelled meeting does not count."""
     with frozen(NOW):
         gov = setup_governance(client, world)
         url = f"{gov.base}/committees/{gov.jsc}"
         assert ok(client.get(url, headers=world["a_manager"].headers))["next_meeting_due"] == (
             "2027-02-23"
         )
-        meeting_with_item(client, world, gov)
+        for day, status in (("2026-12-10", "scheduled"), ("2027-01-20", "cancelled")):
+            made = ok(
+                client.post(
+                    f"{gov.base}/committees/{gov.jsc}/meetings",
+                    headers=world["a_manager"].headers,
+                    json={
+                        "title": f"JSC {day}",
+                        "starts_at": f"{day}T09:00:00Z",
+                        "ends_at": f"{day}T10:00:00Z",
+                    },
+                ),
+                201,
+            )
+            if status == "cancelled":
+                ok(
+                    client.patch(
+                        f"{gov.base}/meetings/{made['id']}",
+                        headers={**world["a_manager"].headers, "If-Match": '"1"'},
+                        json={"status": "cancelled"},
+                    )
+                )
         listed = ok(client.get(f"{gov.base}/committees", headers=world["b_manager"].headers))
         jsc = next(c for c in listed if c["id"] == str(gov.jsc))
-        assert jsc["next_meeting_due"] == "2027-02-23"
+        assert jsc["next_meeting_due"] == "2027-03-10"
         etag = client.get(url, headers=world["a_manager"].headers).headers["ETag"]
         ok(
             client.patch(
@@ -530,7 +551,7 @@ def test_next_meeting_due_follows_the_cadence(client: TestClient, world: World) 
             )
         )
         assert ok(client.get(url, headers=world["a_manager"].headers))["next_meeting_due"] == (
-            "2026-12-23"
+            "2027-01-10"
         )
         etag = client.get(url, headers=world["a_manager"].headers).headers["ETag"]
         ok(

@@ -612,7 +612,23 @@ def test_action_items_overdue_done_and_my_actions(
 def test_outsider_and_missing_ids_answer_404(
     client: TestClient, db: Session, settings: Settings, world: World
 ) -> None:
-    """A meeting id of another alliance answers like a missing one."""
+    """A real meeting of an alliance the caller's organisation is not in answers exactly
+    like a missing id."""
+    gov = setup_governance(client, world)
+    made = ok(
+        client.post(
+            f"{gov.base}/committees/{gov.jsc}/meetings",
+            headers=world["a_manager"].headers,
+            json={
+                "title": "JSC",
+                "starts_at": "2030-01-10T09:00:00Z",
+                "ends_at": "2030-01-10T10:00:00Z",
+            },
+        ),
+        201,
+    )
     sign_in(client, db, settings, world["c_admin"])
-    url = f"/alliances/{world.alliance_id}/meetings/{uuid.uuid4()}"
-    assert client.get(url).status_code == 404
+    real = client.get(f"/alliances/{world.alliance_id}/meetings/{made['id']}")
+    missing = client.get(f"/alliances/{world.alliance_id}/meetings/{uuid.uuid4()}")
+    assert real.status_code == missing.status_code == 404
+    assert real.content == missing.content

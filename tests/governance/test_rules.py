@@ -192,6 +192,7 @@ class DecisionWorkflow(RuleBasedStateMachine):
         d = self.decision
         if d is not None and d.status == "deadlocked":
             assert d.escalate_on is not None
+            assert self.today < d.escalate_on, "deadlocked past its escalation date"
 
 
 DecisionWorkflow.TestCase.settings = settings(

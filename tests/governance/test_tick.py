@@ -44,7 +44,7 @@ def mailer(settings: Settings, port: int) -> Mailer:
 
 
 def test_tick_escalates_exactly_when_due_and_once(
-    client: TestClient, world: World, factory: sessionmaker[Session], db: Session
+    client: TestClient, world: World, factory: sessionmaker[Session]
 ) -> None:
     with frozen(at(date(2026, 11, 23))):
         gov = setup_governance(client, world)

@@ -168,10 +168,9 @@ def make_machine(world: World, connection: Connection, factory: sessionmaker[Ses
         def vote(self, person: str, choice: str, pick: int) -> None:
             option = self.options[pick] if self.options and choice == "yes" else ""
             with frozen(moment(self.today)), factory() as s:
+                allowed, rung = self.may_vote(s, person)
                 try:
                     v = self.view(s, person)
-                    decision = decisions.get_decision(s, v, self.decision_id)
-                    rung = decision.rung
                     decisions.cast_vote(
                         s,
                         v,
@@ -179,10 +178,36 @@ def make_machine(world: World, connection: Connection, factory: sessionmaker[Ses
                         VoteCreate(choice=choice, option=option),  # type: ignore[arg-type]
                     )
                     s.commit()
-                except PactumError:
+                except PactumError as exc:
                     s.rollback()
-                    return
+                    refused = exc.message
+                else:
+                    refused = ""
+            if refused:
+                assert not allowed, f"{person}'s allowed vote was refused: {refused}"
+                return
+            assert allowed, f"{person} voted although the charter does not allow it"
             self.accepted.append((person, rung, self.present))
+
+        def may_vote(self, s: Session, person: str) -> tuple[bool, int]:
+            """Whether the charter lets ``person`` vote now (the model's own answer)."""
+            decision, v = self.state(s)
+            progress.refresh(s, v, decision)
+            party, seat = CAST[person]
+            voted = {
+                x.party_org_id
+                for x in progress.votes_of(s, v, [decision.id])
+                if x.rung == decision.rung
+            }
+            wanted = "jsc" if decision.rung == 0 else "exec"
+            allowed = (
+                decision.status == "open" and seat == wanted and world.orgs.get(party) not in voted
+            )
+            if allowed and self.in_meeting and decision.rung == 0:
+                voters = {CAST[p][0] for p in self.present if CAST[p][1] == "jsc"}
+                allowed = person in self.present and voters >= {"A", "B"}
+            s.rollback()
+            return allowed, decision.rung
 
         @rule(people=st.frozensets(st.sampled_from(sorted(CAST))))
         def attend(self, people: frozenset[str]) -> None:
@@ -231,8 +256,6 @@ def make_machine(world: World, connection: Connection, factory: sessionmaker[Ses
 
         @invariant()
         def rules_hold(self) -> None:
-            if not hasattr(self, "decision_id"):
-                return
             with frozen(moment(self.today)), factory() as s:
                 decision, v = self.state(s)
                 votes = progress.votes_of(s, v, [decision.id])

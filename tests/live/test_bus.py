@@ -156,12 +156,14 @@ def test_savepoints_deliver_only_what_the_transaction_commits(engine: Engine) ->
         subscription = await listening(broker, ORG_A)
         with Session(engine) as session:
             session.execute(text("SELECT 1"))
-            try:
+
+            def rolled_back() -> None:
                 with session.begin_nested():
                     announce(session, dropped)
                     raise RuntimeError("roll the savepoint back")
-            except RuntimeError:
-                pass
+
+            with pytest.raises(RuntimeError, match="roll the savepoint back"):
+                rolled_back()
             with session.begin_nested():
                 announce(session, released)
             await asyncio.sleep(0.2)
