@@ -3,7 +3,6 @@ file, whole-number fields and the parties' names."""
 
 from __future__ import annotations
 
-import hmac
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
@@ -12,7 +11,7 @@ from fastapi import Depends, Request
 from starlette.datastructures import FormData, UploadFile
 
 from pactum.core.errors import ValidationFailed
-from pactum.web.session import CsrfFailed, WebUser, field
+from pactum.web.session import WebUser, check_csrf, field
 
 MAX_FILE = 10 * 1024 * 1024
 
@@ -56,9 +55,7 @@ async def upload_form(request: Request, info: WebUser) -> Posted:
             raise ValidationFailed(
                 key if len(key) < 60 else "form", "must not contain NUL characters"
             )
-    sent = str(form.get("csrf_token", ""))
-    if not hmac.compare_digest(sent, info.web_session.csrf_token):
-        raise CsrfFailed()
+    check_csrf(str(form.get("csrf_token", "")), info)
     item = form.get("file")
     if isinstance(item, UploadFile) and item.filename:
         return Posted(form, await item.read(MAX_FILE + 1), item.filename)

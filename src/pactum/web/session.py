@@ -123,11 +123,15 @@ async def read_form(request: Request) -> FormData:
     return form
 
 
-def csrf_form(form: Annotated[FormData, Depends(read_form)], info: WebUser) -> FormData:
-    """The posted form, once its anti-forgery token matched the session's."""
-    sent = str(form.get("csrf_token", ""))
+def check_csrf(sent: str, info: SessionInfo) -> None:
+    """Refuse a form whose anti-forgery token is not the session's (CSRF-1)."""
     if not hmac.compare_digest(sent, info.web_session.csrf_token):
         raise CsrfFailed()
+
+
+def csrf_form(form: Annotated[FormData, Depends(read_form)], info: WebUser) -> FormData:
+    """The posted form, once its anti-forgery token matched the session's."""
+    check_csrf(str(form.get("csrf_token", "")), info)
     return form
 
 

@@ -24,7 +24,6 @@ from pactum.web.forms import (
     form_errors,
     form_version,
     page,
-    parse_uuid,
     redirect,
 )
 from pactum.web.session import Form, WebUser, field
@@ -198,8 +197,3 @@ def my_actions(request: Request, db: DbSession, info: WebUser) -> HTMLResponse:
         },
         nav="actions",
     )
-
-
-def meeting_filter(value: str) -> uuid.UUID | None:
-    """A meeting id from a query string, or ``None``."""
-    return parse_uuid(value)

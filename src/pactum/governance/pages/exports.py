@@ -12,7 +12,7 @@ from pactum.access import open_alliance
 from pactum.alliances.service import member_names
 from pactum.core.time import utcnow
 from pactum.governance.pages import common
-from pactum.governance.pages.actions import alliance_rows, meeting_filter, status_filter
+from pactum.governance.pages.actions import alliance_rows, status_filter
 from pactum.governance.pages.decisions import read_filters
 from pactum.governance.pages.overview import committee_rows, open_decisions, split_meetings
 from pactum.governance.reads import REGISTER_HEADER, register_rows
@@ -28,6 +28,7 @@ from pactum.governance.service import (
 from pactum.http.db import DbSession
 from pactum.signatures import service as signatures
 from pactum.web.exports import ExportFormat, slug, table_response
+from pactum.web.forms import parse_uuid
 from pactum.web.session import WebUser
 
 router = APIRouter()
@@ -92,7 +93,7 @@ def meetings_export(
     """Meetings (of one committee with ``committee_id``; still to come with ``upcoming=1``)."""
     view = open_alliance(db, info.principal, alliance_id)
     by_id = common.committee_map(db, view)
-    committee_id = meeting_filter(request.query_params.get("committee_id", ""))
+    committee_id = parse_uuid(request.query_params.get("committee_id", ""))
     if request.query_params.get("upcoming") == "1":
         found = split_meetings(db, view)[0]
     else:
@@ -139,7 +140,7 @@ def actions_export(
     """Action items with the page's filter (``status``; ``meeting_id``; ``overdue=1``)."""
     view = open_alliance(db, info.principal, alliance_id)
     status = status_filter(request.query_params.get("status", ""))
-    meeting_id = meeting_filter(request.query_params.get("meeting_id", ""))
+    meeting_id = parse_uuid(request.query_params.get("meeting_id", ""))
     found = alliance_rows(db, view, status, meeting_id)
     today = utcnow().date()
     if request.query_params.get("overdue") == "1":

@@ -35,10 +35,13 @@ class CommitteeRow:
     escalates_to: str
 
 
-def committee_rows(db: Session, view: AllianceView) -> list[CommitteeRow]:
-    """The alliance's committees with their active seat counts."""
-    found = committees.list_committees(db, view)
-    by_id = {c.id: c for c in found}
+def committee_rows(
+    db: Session, view: AllianceView, by_id: dict[uuid.UUID, Committee] | None = None
+) -> list[CommitteeRow]:
+    """The alliance's committees with their active seat counts (``by_id``: the committees,
+    when the caller already has them)."""
+    by_id = by_id if by_id is not None else common.committee_map(db, view)
+    found = list(by_id.values())
     seats = committees.seats(db, view, [c.id for c in found], active_only=True)
     names = view.party_names
     return [
@@ -94,7 +97,7 @@ def governance(
         "governance.html",
         {
             "alliance": view.alliance,
-            "committees": committee_rows(db, view),
+            "committees": committee_rows(db, view, by_id),
             "upcoming": upcoming,
             "recent": recent,
             "decisions": open_decisions(db, view),

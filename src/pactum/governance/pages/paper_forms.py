@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from dataclasses import dataclass
 from typing import Annotated
@@ -17,7 +16,7 @@ from pactum.governance.pages.meeting_forms import BASE, _submit
 from pactum.governance.service import meetings, papers
 from pactum.http.db import DbSession, SettingsDep
 from pactum.web.forms import DONE_MESSAGES
-from pactum.web.session import CsrfFailed, WebUser
+from pactum.web.session import WebUser, check_csrf
 
 router = APIRouter()
 DONE_MESSAGES["paper_added"] = "Paper added; any signatures of the minutes were invalidated."
@@ -48,8 +47,7 @@ async def paper_form(
         papers.precheck(db, view, meeting_id, item_id)
 
     def csrf(fields: dict[str, str]) -> None:
-        if not hmac.compare_digest(fields.get("csrf_token", ""), info.web_session.csrf_token):
-            raise CsrfFailed()
+        check_csrf(fields.get("csrf_token", ""), info)
 
     try:
         received = await web.receive(request, db, settings, precheck=check, before_file=csrf)
