@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
@@ -22,6 +22,7 @@ from pactum.governance import api_papers as governance_papers_api
 from pactum.governance import feed as governance_feed
 from pactum.governance import pages as governance_pages
 from pactum.http.headers import SecurityHeaders
+from pactum.http.query import no_nul_in_query
 from pactum.ledger import api as ledger_api
 from pactum.ledger import pages as ledger_pages
 from pactum.live import sse
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         docs_url=None,
         redoc_url=None,
         lifespan=sse.lifespan,
+        dependencies=[Depends(no_nul_in_query)],
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -62,3 +62,25 @@ def test_oversized_and_wrongly_typed_values(client: TestClient, world: World) ->
     not_uuid = client.get("/api/v1/alliances/not-a-uuid", headers=headers)
     assert not_uuid.status_code == 422
     assert not_uuid.json()["detail"][0]["field"] == "path.alliance_id"
+
+
+def test_nul_in_a_query_parameter_is_a_field_error_everywhere(
+    client: TestClient, db: Session, settings: Settings, world: World
+) -> None:
+    """A NUL in a search (which PostgreSQL refuses) is a 422 naming the parameter, API and pages."""
+    headers = world["a_manager"].headers
+    base = f"/api/v1/alliances/{world.alliance_id}"
+    for url in (f"{base}/decisions?q=%00", f"{base}/decision-register.csv?domain=&q=a%00b"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 422, url
+        assert response.json()["detail"] == [
+            {"field": "query.q", "rule": "must not contain NUL characters"}
+        ]
+    named = client.get(f"{base}/decisions?%00=1", headers=headers)
+    assert named.status_code == 422
+    assert named.json()["detail"][0]["field"] == "query.name"
+    assert client.get(f"{base}/decisions?q=ok", headers=headers).status_code == 200
+    sign_in(client, db, settings, world["a_manager"])
+    page = client.get(f"/alliances/{world.alliance_id}/decisions?q=%00")
+    assert page.status_code == 422
+    assert "query.q: must not contain NUL characters" in page.text
