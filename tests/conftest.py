@@ -197,12 +197,20 @@ def db(factory: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture(scope="session")
+def shared_app(engine: Engine, settings: Settings) -> FastAPI:
+    """One application per worker: FastAPI builds a route's dependencies on an app's first
+    request to it, so a fresh app per test would pay that for every route again."""
+    return create_app(settings, engine=engine)
+
+
 @pytest.fixture
-def app(engine: Engine, settings: Settings, factory: sessionmaker[Session]) -> FastAPI:
+def app(shared_app: FastAPI, factory: sessionmaker[Session]) -> Iterator[FastAPI]:
     """The application, bound to the test's transaction."""
-    application = create_app(settings, engine=engine)
-    application.state.sessionmaker = factory
-    return application
+    original = shared_app.state.sessionmaker
+    shared_app.state.sessionmaker = factory
+    yield shared_app
+    shared_app.state.sessionmaker = original
 
 
 @pytest.fixture
