@@ -1,22 +1,75 @@
 """A streaming ``multipart/form-data`` reader: text fields are kept (bounded), the one
-file part goes straight into the storage as it arrives (bounded memory, size-limited,
-hashed), never into a spooled temporary file elsewhere. No web framework here: it is fed
-the body's chunks by whoever reads the request."""
+file part goes straight to a writer as it arrives (the storage, or a bounded buffer for an
+imported file that is parsed, not kept), never into a spooled temporary file elsewhere.
+No web framework here: it is fed the body's chunks by whoever reads the request."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from pactum.core.errors import ValidationFailed
-from pactum.files.storage import Blob, BlobWriter, Storage
+from pactum.files.storage import FileTooLarge
 
 MAX_FIELDS = 20
 MAX_FIELD_BYTES = 8 * 1024
 NOT_MULTIPART = "must be multipart/form-data (a form with a file field)"
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+
+
+class FileWriter(Protocol[T_co]):
+    """Where the file part goes: :class:`~pactum.files.storage.BlobWriter` (kept) or
+    :class:`MemoryFile` (parsed and dropped)."""
+
+    def write(self, chunk: bytes) -> None:
+        """Add a chunk (raise :class:`FileTooLarge` over the limit)."""
+
+    def finish(self) -> T_co:
+        """The whole file has arrived."""
+
+    def abort(self) -> None:
+        """Drop what was written (idempotent)."""
+
+
+def megabytes(limit: int) -> str:
+    """``10485760`` -> ``10 MB`` (for the rule of a size error)."""
+    return f"{limit / (1024 * 1024):g} MB"
+
+
+class MemoryFile:
+    """A file held in memory up to ``limit`` bytes: one byte more and it is refused (413
+    naming the field), so memory stays bounded whatever the client sends."""
+
+    def __init__(self, field: str, limit: int) -> None:
+        self.field = field
+        self.limit = limit
+        self._data: bytearray | None = bytearray()
+
+    def write(self, chunk: bytes) -> None:
+        """Add a chunk, or refuse the file once it passes the limit."""
+        if self._data is None:
+            raise RuntimeError("the file is finished")
+        if len(self._data) + len(chunk) > self.limit:
+            self.abort()
+            raise FileTooLarge(self.field, f"must be at most {megabytes(self.limit)}")
+        self._data.extend(chunk)
+
+    def finish(self) -> bytes:
+        """The content."""
+        if self._data is None:
+            raise RuntimeError("the file is finished")
+        data, self._data = bytes(self._data), None
+        return data
+
+    def abort(self) -> None:
+        """Drop the content (idempotent)."""
+        self._data = None
 
 
 def _decode(raw: bytes, name: str) -> str:
@@ -39,40 +92,45 @@ def boundary_of(content_type: str) -> bytes:
 
 
 @dataclass
-class _Part:
+class _Part(Generic[T]):
     name: str = ""
     header_name: bytes = b""
     header_value: bytes = b""
     disposition: bytes = b""
     data: bytearray = field(default_factory=bytearray)
-    writer: BlobWriter | None = None
+    writer: FileWriter[T] | None = None
     skipped_file: bool = False
 
 
-class MultipartReader:
+class MultipartReader(Generic[T]):
     """Feed it the body's chunks, then :meth:`finish`: ``fields`` holds the text fields
-    and ``blob``/``filename`` the stored file (if one was sent).
+    and ``file``/``filename`` what the writer made of the file (if one was sent).
 
-    ``before_file`` is called with the fields read so far when the file part starts (a
-    page checks its anti-forgery token there, before any byte is stored). An empty file
+    ``open_file(field)`` makes the writer when the file part starts: the storage's, or a
+    :class:`MemoryFile`. ``before_file`` is called with the fields read so far just before
+    (a page checks its anti-forgery token there, before any byte is stored). An empty file
     input (a browser's form without a chosen file) counts as no file."""
 
     def __init__(
         self,
         content_type: str,
-        storage: Storage,
+        open_file: Callable[[str], FileWriter[T]],
         *,
         file_field: str = "file",
         before_file: Callable[[dict[str, str]], None] | None = None,
+        max_fields: int = MAX_FIELDS,
+        max_field_bytes: int = MAX_FIELD_BYTES,
     ) -> None:
-        self.storage = storage
+        self.open_file = open_file
         self.file_field = file_field
         self.before_file = before_file
+        self.max_fields = max_fields
+        self.max_field_bytes = max_field_bytes
         self.fields: dict[str, str] = {}
         self.filename = ""
-        self.blob: Blob | None = None
-        self._writer: BlobWriter | None = None
-        self._part = _Part()
+        self.file: T | None = None
+        self._writer: FileWriter[T] | None = None
+        self._part: _Part[T] = _Part()
         self._ended = False
         self._parser = MultipartParser(
             boundary_of(content_type),
@@ -108,7 +166,7 @@ class MultipartReader:
             raise ValidationFailed("body", "is incomplete: the closing boundary is missing")
         if self._writer is not None:
             writer, self._writer = self._writer, None
-            self.blob = writer.finish()
+            self.file = writer.finish()
 
     def abort(self) -> None:
         """Drop anything written so far (idempotent)."""
@@ -139,14 +197,14 @@ class MultipartReader:
         name = _decode(options[b"name"], "body")
         self._part.name = name
         if b"filename" not in options:
-            if len(self.fields) >= MAX_FIELDS:
-                raise ValidationFailed("body", f"has more than {MAX_FIELDS} fields")
+            if len(self.fields) >= self.max_fields:
+                raise ValidationFailed("body", f"has more than {self.max_fields} fields")
             return
         if name != self.file_field:
             raise ValidationFailed(
                 name, f"is not a file field (send the file as {self.file_field})"
             )
-        if self._writer is not None or self.blob is not None or self.filename:
+        if self._writer is not None or self.file is not None or self.filename:
             raise ValidationFailed(self.file_field, "send one file only")
         self.filename = options[b"filename"].decode("utf-8", "replace")
         if not self.filename:
@@ -154,7 +212,7 @@ class MultipartReader:
             return
         if self.before_file is not None:
             self.before_file(dict(self.fields))
-        self._writer = self.storage.writer(self.file_field)
+        self._writer = self.open_file(self.file_field)
         self._part.writer = self._writer
 
     def _data(self, data: bytes, start: int, end: int) -> None:
@@ -165,8 +223,9 @@ class MultipartReader:
             if end > start:
                 raise ValidationFailed(self.file_field, "has content but no file name")
         else:
-            if len(part.data) + (end - start) > MAX_FIELD_BYTES:
-                raise ValidationFailed(part.name, f"must be at most {MAX_FIELD_BYTES} bytes")
+            if len(part.data) + (end - start) > self.max_field_bytes:
+                limit = self.max_field_bytes
+                raise ValidationFailed(part.name, f"must be at most {limit:,} bytes")
             part.data.extend(data[start:end])
 
     def _end(self) -> None:

@@ -41,7 +41,12 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportRejected([RowError(0, "file", "must be UTF-8 text")]) from exc
-    return [row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row)]
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return [row for row in reader if any(cell.strip() for cell in row)]
+    except csv.Error as exc:  # e.g. a cell over the csv module's 128 KB field limit
+        line = reader.line_num
+        raise ImportRejected([RowError(line, "file", f"is not readable CSV ({exc})")]) from exc
 
 
 def _rows_from_xlsx(data: bytes) -> list[list[str]]:

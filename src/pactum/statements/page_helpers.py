@@ -3,17 +3,24 @@ file, whole-number fields and the parties' names."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Annotated
 
 from fastapi import Depends, Request
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 
 from pactum.core.errors import ValidationFailed
+from pactum.files import web
+from pactum.files.storage import FileTooLarge
+from pactum.http.db import DbSession
 from pactum.web.session import WebUser, check_csrf, field
 
 MAX_FILE = 10 * 1024 * 1024
+MAX_FIELDS = 200
+# Typed sales lines (up to 10,000 of them) come as one text field.
+MAX_FIELD_BYTES = 2 * 1024 * 1024
 
 
 def money(value: object, places: int = 2) -> str:
@@ -38,31 +45,55 @@ def exact(value: object) -> str:
 
 @dataclass(frozen=True)
 class Posted:
-    """A posted form and the file it carried (empty bytes and name when none)."""
+    """A posted form and the file it carried (empty bytes and name when none), or the
+    problem with the upload (a file over the limit), which the page shows next to its
+    field."""
 
     form: FormData
     file: bytes
     filename: str
+    error: ValidationFailed | None = None
+
+    def check(self) -> None:
+        """Raise the upload's problem, if it had one (inside the page's error handling)."""
+        if self.error is not None:
+            raise self.error
 
 
-async def upload_form(request: Request, info: WebUser) -> Posted:
-    """A posted form that may carry one file (multipart), once its anti-forgery token
-    matched the session's; NUL characters in text fields are refused. The file is read
-    up to one byte past the limit (the service refuses a larger one)."""
-    form = await request.form(max_files=1, max_fields=200)
-    for key, value in form.multi_items():
-        if isinstance(value, str) and "\x00" in value:
-            raise ValidationFailed(
-                key if len(key) < 60 else "form", "must not contain NUL characters"
+def upload_form_of(
+    limit: int, *, max_fields: int, max_field_bytes: int
+) -> Callable[..., Awaitable[Posted]]:
+    """The dependency reading a posted form that may carry one file (multipart) of at
+    most ``limit`` bytes, once its anti-forgery token matched the session's (checked before
+    any byte of the file is read). The body is read as it arrives, bounded: a file over the
+    limit is refused without being read on, and nothing is spooled to disk. NUL characters
+    in text fields are refused."""
+
+    async def upload_form(request: Request, db: DbSession, info: WebUser) -> Posted:
+        def csrf(fields: dict[str, str]) -> None:
+            check_csrf(fields.get("csrf_token", ""), info)
+
+        try:
+            posted = await web.receive_in_memory(
+                request,
+                db,
+                limit=limit,
+                max_fields=max_fields,
+                max_field_bytes=max_field_bytes,
+                before_file=csrf,
             )
-    check_csrf(str(form.get("csrf_token", "")), info)
-    item = form.get("file")
-    if isinstance(item, UploadFile) and item.filename:
-        return Posted(form, await item.read(MAX_FILE + 1), item.filename)
-    return Posted(form, b"", "")
+        except FileTooLarge as exc:
+            return Posted(FormData(), b"", "", exc)
+        csrf(dict(posted.fields))
+        return Posted(FormData(dict(posted.fields)), posted.content, posted.filename)
+
+    return upload_form
 
 
-UploadForm = Annotated[Posted, Depends(upload_form)]
+UploadForm = Annotated[
+    Posted,
+    Depends(upload_form_of(MAX_FILE, max_fields=MAX_FIELDS, max_field_bytes=MAX_FIELD_BYTES)),
+]
 
 
 def whole(form: FormData, name: str) -> int | str:

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
+from pactum.files import web
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
@@ -60,15 +61,9 @@ def royalty_read(
     )
 
 
-async def upload(request: Request) -> bytes:
-    """The raw request body, read up to one byte past the import limit."""
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > service.MAX_UPLOAD:
-            break
-    return b"".join(chunks)
+async def upload(request: Request, db: DbSession, me: ApiPrincipal) -> bytes:
+    """The raw request body, once the caller is known, at most the import limit (413)."""
+    return await web.read_body(request, db, limit=service.MAX_UPLOAD, field_name="file")
 
 
 Upload = Annotated[bytes, Depends(upload)]

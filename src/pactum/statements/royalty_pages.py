@@ -198,6 +198,7 @@ def royalty_create(
     source = "lines"
     try:
         with attempt(db):
+            posted.check()
             data = RoyaltyCreate.model_validate(
                 {
                     "agreement_id": values["agreement_id"],
@@ -393,6 +394,7 @@ def royalty_update(
     source = "lines"
     try:
         with attempt(db):
+            posted.check()
             agreement = service.agreement_of(db, view, item)
             lines, source = _parsed_lines(
                 db, view, agreement, item.year, item.quarter, posted, values["lines"]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
 from pactum.core.errors import ValidationFailed
+from pactum.files import web
 from pactum.finance.imports import ImportRejected, parse_costs
 from pactum.finance.money import to_cents
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
@@ -176,14 +177,10 @@ def add_line(
     return idempotent(db, me, key, scope=scope, body=body, run=run)
 
 
-async def upload_body(request: Request) -> bytes:
-    """The raw request body (a CSV or XLSX file), at most 5 MB."""
-    data = bytearray()
-    async for chunk in request.stream():
-        data.extend(chunk)
-        if len(data) > MAX_UPLOAD:
-            raise ValidationFailed("file", "must be at most 5 MB")
-    return bytes(data)
+async def upload_body(request: Request, db: DbSession, me: ApiPrincipal) -> bytes:
+    """The raw request body (a CSV or XLSX file), once the caller is known, at most 5 MB
+    (413)."""
+    return await web.read_body(request, db, limit=MAX_UPLOAD, field_name="file")
 
 
 Upload = Annotated[bytes, Depends(upload_body)]

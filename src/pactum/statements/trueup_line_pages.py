@@ -3,13 +3,11 @@ party's dispute of a line."""
 
 from __future__ import annotations
 
-import hmac
 import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.datastructures import FormData, UploadFile
 
 from pactum.access import AllianceView, open_alliance
 from pactum.core.errors import Forbidden, ValidationFailed
@@ -18,6 +16,7 @@ from pactum.http.db import DbSession
 from pactum.models import CostLine, TrueUp
 from pactum.statements import trueup_lines as lines
 from pactum.statements import trueup_service as service
+from pactum.statements.page_helpers import Posted, upload_form_of
 from pactum.statements.trueup_pages import (
     ADD_FIELDS,
     ADD_LABELS,
@@ -43,7 +42,7 @@ from pactum.web.forms import (
     page,
     redirect,
 )
-from pactum.web.session import CsrfFailed, Form, WebUser, field
+from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()
 
@@ -83,17 +82,10 @@ def line_add(
     return redirect(f"{base_url(alliance_id)}/{true_up_id}", "trueup_line_added", anchor="lines-h")
 
 
-async def upload_form(request: Request, info: WebUser) -> FormData:
-    """A posted form with one file (the CSV/XLSX import), once its anti-forgery token
-    matched the session's."""
-    form = await request.form(max_files=1, max_fields=10)
-    sent = str(form.get("csrf_token", ""))
-    if not hmac.compare_digest(sent, info.web_session.csrf_token):
-        raise CsrfFailed()
-    return form
-
-
-UploadForm = Annotated[FormData, Depends(upload_form)]
+# The import form: the anti-forgery token, the file and nothing else of size.
+UploadForm = Annotated[
+    Posted, Depends(upload_form_of(MAX_UPLOAD, max_fields=10, max_field_bytes=8 * 1024))
+]
 
 
 def _row_messages(exc: ImportRejected) -> list[str]:
@@ -121,16 +113,13 @@ def lines_import(
     """Import our party's cost lines from a CSV or Excel file: all rows or none."""
     view = open_alliance(db, info.principal, alliance_id)
     true_up = service.get_true_up(db, view, true_up_id)
-    upload = form.get("file")
     errors = FormErrors(form="import")
     try:
         view.require("finance.write")
-        if not isinstance(upload, UploadFile) or not upload.filename:
+        form.check()
+        if not form.filename:
             raise ValidationFailed("file", "choose a CSV or Excel (.xlsx) file")
-        data = upload.file.read(MAX_UPLOAD + 1)
-        if len(data) > MAX_UPLOAD:
-            raise ValidationFailed("file", "must be at most 5 MB")
-        rows = parse_costs(data, filename=upload.filename, currency=true_up.currency)
+        rows = parse_costs(form.file, filename=form.filename, currency=true_up.currency)
         with attempt(db):
             lines.import_lines(db, view, true_up_id, rows)
     except ImportRejected as exc:
