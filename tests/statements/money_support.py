@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from pactum.access import open_alliance
@@ -107,3 +108,18 @@ def frozen(day: date) -> Iterator[None]:
         yield
     finally:
         freeze(None)
+
+
+def royalty_draft(client: TestClient, db: Session, world: World) -> dict[str, Any]:
+    """A draft royalty statement for 2027 Q1 by B's finance person (over the API), with
+    the agreement and the EUR rate it needs."""
+    agreement_id = make_agreement(db, world)
+    agreed_rate(db, world, 2027, 1, "EUR", "1.10")
+    created = client.post(
+        f"/api/v1/alliances/{world.alliance_id}/royalty-statements",
+        headers=world["b_finance"].headers,
+        json={"agreement_id": str(agreement_id), "year": 2027, "quarter": 1},
+    )
+    assert created.status_code == 201, created.text
+    body: dict[str, Any] = created.json()
+    return body

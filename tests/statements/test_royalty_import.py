@@ -12,22 +12,9 @@ from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
 from tests.conftest import World
-from tests.statements.money_support import agreed_rate, make_agreement
+from tests.statements.money_support import royalty_draft
 
 HEADER = "country,product,net_sales,currency\n"
-
-
-def _draft(client: TestClient, db: Session, world: World) -> dict[str, Any]:
-    agreement_id = make_agreement(db, world)
-    agreed_rate(db, world, 2027, 1, "EUR", "1.10")
-    created = client.post(
-        f"/api/v1/alliances/{world.alliance_id}/royalty-statements",
-        headers=world["b_finance"].headers,
-        json={"agreement_id": str(agreement_id), "year": 2027, "quarter": 1},
-    )
-    assert created.status_code == 201, created.text
-    body: dict[str, Any] = created.json()
-    return body
 
 
 def _import(
@@ -46,7 +33,7 @@ def test_each_bad_file_is_reported_by_row_and_changes_nothing(
 ) -> None:
     """A wrong column, a negative figure, an unknown country, an unknown currency and a
     currency without an agreed rate: 422 with the row and column; the draft is as before."""
-    item = _draft(client, db, world)
+    item = royalty_draft(client, db, world)
     cases = [
         ("country,product,sales,currency\nDE,X,1,EUR\n", "row[1].header"),
         (HEADER + "DE,HLX,-10.00,EUR\n", "row[2].net_sales"),
@@ -70,7 +57,7 @@ def test_a_workbook_replaces_the_lines_and_recomputes(
 ) -> None:
     """An XLSX body (recognised by its content) with a USD and a EUR line: 1,000 + 1,000 x
     1.10 = 2,100 USD royalty-bearing sales, 5% = 105.00."""
-    item = _draft(client, db, world)
+    item = royalty_draft(client, db, world)
     book = Workbook()
     sheet = book.active
     assert sheet is not None

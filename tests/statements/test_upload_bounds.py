@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
@@ -22,7 +21,7 @@ from pactum.settings import Settings
 from pactum.statements import page_helpers
 from pactum.statements.trueup_api import MAX_UPLOAD as TRUEUP_LIMIT
 from tests.conftest import World
-from tests.statements.money_support import agreed_rate, make_agreement
+from tests.statements.money_support import agreed_rate, make_agreement, royalty_draft
 from tests.statements.trueup_setup import agreement, base, open_true_up
 from tests.support import sign_in
 
@@ -164,26 +163,13 @@ def test_typed_lines_posted_as_a_plain_form_still_draft_a_statement(
     assert len(db.execute(system_scope(select(RoyaltyStatement))).scalars().all()) == 1
 
 
-def _royalty_draft(client: TestClient, db: Session, world: World) -> dict[str, Any]:
-    agreement_id = make_agreement(db, world)
-    agreed_rate(db, world, 2027, 1, "EUR", "1.10")
-    created = client.post(
-        f"/api/v1/alliances/{world.alliance_id}/royalty-statements",
-        headers=world["b_finance"].headers,
-        json={"agreement_id": str(agreement_id), "year": 2027, "quarter": 1},
-    )
-    assert created.status_code == 201, created.text
-    body: dict[str, Any] = created.json()
-    return body
-
-
 @pytest.mark.parametrize("how", ["declared", "streamed"])
 def test_api_imports_over_the_limit_are_413_naming_the_file(
     app: FastAPI, client: TestClient, db: Session, world: World, how: str
 ) -> None:
     """Both API imports: a body over the limit is 413 ``file: must be at most N MB``, from
     Content-Length before reading or while streaming; nothing is imported."""
-    item = _royalty_draft(client, db, world)
+    item = royalty_draft(client, db, world)
     royalty = f"/api/v1/alliances/{world.alliance_id}/royalty-statements/{item['id']}"
     headers = {**world["b_finance"].headers, "If-Match": f'"{item["version"]}"'}
     tid = open_true_up(client, world, agreement(db, world))["id"]
