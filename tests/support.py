@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from html import unescape
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -98,3 +100,8 @@ def private_scenario(db: Session, world: World, owner: str) -> uuid.UUID:
     )
     db.commit()
     return scenario.id
+
+
+def page_text(html: str) -> str:
+    """A page's text without tags, whitespace collapsed."""
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())

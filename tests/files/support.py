@@ -4,7 +4,6 @@ left in the storage directory."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from pactum.access import system_scope
 from pactum.models import StoredFile
-from tests.conftest import PASSWORD, World
+from tests.conftest import World
+from tests.governance import support as governance
 from tests.governance.support import Gov, ok, setup_governance
 
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PDF = b"%PDF-1.4\n" + bytes(range(256)) * 40 + b"\n%%EOF\n"
 
 
@@ -52,31 +51,7 @@ def temporary(root: Path) -> list[Path]:
 def meeting_with_item(client: TestClient, world: World) -> tuple[Gov, str, str]:
     """A JSC and one of its meetings with a decision item: (gov, meeting id, item id)."""
     gov = setup_governance(client, world)
-    meeting = ok(
-        client.post(
-            f"{gov.base}/committees/{gov.jsc}/meetings",
-            headers=world["a_manager"].headers,
-            json={
-                "title": "JSC Q4 2026",
-                "starts_at": NOW.isoformat(),
-                "ends_at": (NOW + timedelta(hours=2)).isoformat(),
-            },
-        ),
-        201,
-    )
-    item = ok(
-        client.post(
-            f"{gov.base}/meetings/{meeting['id']}/items",
-            headers=world["a_manager"].headers,
-            json={
-                "kind": "decision",
-                "title": "Phase 2 go/no-go",
-                "papers": [{"title": "Protocol v3", "url": "https://docs.example/p3"}],
-            },
-        ),
-        201,
-    )
-    return gov, meeting["id"], item["id"]
+    return (gov, *governance.meeting_with_item(client, world, gov))
 
 
 def papers_url(gov: Gov, meeting_id: str, item_id: str) -> str:
@@ -107,31 +82,9 @@ def upload(
 
 def sign_minutes(client: TestClient, world: World, gov: Gov, meeting_id: str, who: str) -> None:
     """Sign the current minutes as ``who`` (a minutes approver)."""
-    url = f"{gov.base}/meetings/{meeting_id}"
-    minutes = ok(client.get(f"{url}/minutes", headers=world[who].headers))
-    ok(
-        client.post(
-            f"{url}/signatures",
-            headers=world[who].headers,
-            json={
-                "password": PASSWORD,
-                "printed_name": who.replace("_", " ").title(),
-                "minutes_version": minutes["minutes_version"],
-                "content_sha256": minutes["content_sha256"],
-            },
-        ),
-        201,
-    )
+    ok(governance.sign(client, world, gov, meeting_id, who), 201)
 
 
 def hold(client: TestClient, world: World, gov: Gov, meeting_id: str) -> None:
     """Record both voting members as present (the meeting is then held)."""
-    url = f"{gov.base}/meetings/{meeting_id}"
-    version = client.get(url, headers=world["a_manager"].headers).headers["ETag"]
-    ok(
-        client.put(
-            f"{url}/attendance",
-            headers={**world["a_manager"].headers, "If-Match": version},
-            json={"present": [str(world[p].user_id) for p in ("a_manager", "b_manager")]},
-        )
-    )
+    governance.attend(client, world, gov, meeting_id, "a_manager", "b_manager")

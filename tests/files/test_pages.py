@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import uuid
-from html import unescape
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -15,11 +14,7 @@ from sqlalchemy.orm import Session
 from pactum.settings import Settings
 from tests.conftest import World
 from tests.files.support import PDF, meeting_with_item, stored, temporary
-from tests.support import sign_in
-
-
-def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+from tests.support import page_text, sign_in
 
 
 def _as(client: TestClient, db: Session, settings: Settings, world: World, key: str) -> str:
@@ -46,10 +41,10 @@ def test_upload_a_paper_from_the_meeting_page_and_download_it(
         files={"file": ("safety review.pdf", PDF, "application/pdf")},
         follow_redirects=False,
     )
-    assert response.status_code == 303, _text(response.text)[:1000]
+    assert response.status_code == 303, page_text(response.text)[:1000]
     assert "done=paper_added" in response.headers["location"]
     html = client.get(page_url).text
-    text = _text(html)
+    text = page_text(html)
     assert "Safety review (safety review.pdf, 10.0 KB)" in text
     assert "Protocol v3" in text  # the link paper is still there
     link = re.search(rf'href="(/alliances/{world.alliance_id}/files/[0-9a-f-]+)" download', html)
@@ -119,8 +114,8 @@ def test_errors_are_shown_next_to_the_file_field(
         response = client.post(
             action, data={"csrf_token": csrf}, files={"file": upload}, follow_redirects=False
         )
-        assert response.status_code == status, _text(response.text)[:500]
+        assert response.status_code == status, page_text(response.text)[:500]
         assert f'id="paper-{item_id}-file-error"' in response.text
-        assert message in _text(response.text)
+        assert message in page_text(response.text)
     assert stored(files_root) == []
     assert temporary(files_root) == []

@@ -5,7 +5,6 @@ with the claim confirmed, in the same transaction as the deciding vote."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -13,9 +12,7 @@ from pactum.core.time import frozen, utcnow
 from pactum.milestones.escalation import ACHIEVED, NOT_ACHIEVED
 from tests.conftest import World
 from tests.governance.support import ok, setup_governance
-from tests.money.conftest import agreement, api, claim
-
-__all__ = ["agreement"]  # the fixture, used by the test below
+from tests.money.conftest import agreement_in_force, api, claim
 
 
 def _h(world: World, who: str, etag: str | None = None) -> dict[str, str]:
@@ -25,9 +22,8 @@ def _h(world: World, who: str, etag: str | None = None) -> dict[str, str]:
     return headers
 
 
-def test_dispute_goes_up_the_ladder_and_is_resolved(
-    client: TestClient, world: World, agreement: dict[str, Any]
-) -> None:
+def test_dispute_goes_up_the_ladder_and_is_resolved(client: TestClient, world: World) -> None:
+    agreement = agreement_in_force(client, world)
     made = claim(client, world, agreement)
     cid = made["id"]
     etag = client.get(api(world, f"/milestones/{cid}"), headers=_h(world, "b_finance")).headers[

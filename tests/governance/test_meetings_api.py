@@ -15,68 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pactum.core.time import frozen
 from pactum.governance.service import jobs
 from tests.conftest import PASSWORD, World
-from tests.governance.support import Gov, ok, setup_governance
-
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-
-
-def meeting_with_item(client: TestClient, world: World, gov: Gov) -> tuple[str, str]:
-    """A JSC meeting (held now) with one decision item: (meeting id, item id)."""
-    m = ok(
-        client.post(
-            f"{gov.base}/committees/{gov.jsc}/meetings",
-            headers=world["a_manager"].headers,
-            json={
-                "title": "JSC Q4 2026",
-                "starts_at": NOW.isoformat(),
-                "ends_at": (NOW + timedelta(hours=2)).isoformat(),
-                "location": "Basel; video",
-            },
-        ),
-        201,
-    )
-    item = ok(
-        client.post(
-            f"{gov.base}/meetings/{m['id']}/items",
-            headers=world["a_manager"].headers,
-            json={
-                "kind": "decision",
-                "title": "Phase 2 go/no-go",
-                "papers": [{"title": "Protocol v3", "url": "https://docs.example/p3"}],
-            },
-        ),
-        201,
-    )
-    return m["id"], item["id"]
-
-
-def attend(client: TestClient, world: World, gov: Gov, meeting_id: str, *who: str) -> None:
-    """Record who was present."""
-    url = f"{gov.base}/meetings/{meeting_id}"
-    version = client.get(url, headers=world["a_manager"].headers).headers["ETag"]
-    ok(
-        client.put(
-            f"{url}/attendance",
-            headers={**world["a_manager"].headers, "If-Match": version},
-            json={"present": [str(world[p].user_id) for p in who]},
-        )
-    )
-
-
-def sign(client: TestClient, world: World, gov: Gov, meeting_id: str, who: str) -> Any:
-    """Sign the current minutes as ``who``."""
-    url = f"{gov.base}/meetings/{meeting_id}"
-    minutes = ok(client.get(f"{url}/minutes", headers=world[who].headers))
-    return client.post(
-        f"{url}/signatures",
-        headers=world[who].headers,
-        json={
-            "password": PASSWORD,
-            "printed_name": who.replace("_", " ").title(),
-            "minutes_version": minutes["minutes_version"],
-            "content_sha256": minutes["content_sha256"],
-        },
-    )
+from tests.governance.support import NOW, Gov, attend, meeting_with_item, ok, setup_governance, sign
 
 
 def test_vote_in_meeting_needs_quorum_and_presence(client: TestClient, world: World) -> None:

@@ -9,7 +9,6 @@ import io
 import re
 import uuid
 from datetime import UTC, date, datetime
-from html import unescape
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -23,14 +22,9 @@ from pactum.models import ActionItem, AuditEntry, Committee, Decision, Meeting, 
 from pactum.settings import Settings
 from tests.conftest import PASSWORD, World
 from tests.governance.support import Gov, ok, setup_governance, written_decision
-from tests.support import sign_in
+from tests.support import page_text, sign_in
 
 MON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
-
-
-def _text(html: str) -> str:
-    """The page's text without tags, whitespace collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def _count(db: Session, model: type, **where: object) -> int:
@@ -48,7 +42,7 @@ def _as(client: TestClient, db: Session, settings: Settings, world: World, key: 
 def _post(client: TestClient, url: str, data: dict[str, Any]) -> str:
     """Post a form that must redirect (303); returns where to."""
     response = client.post(url, data=data, follow_redirects=False)
-    assert response.status_code == 303, _text(response.text)[:2000]
+    assert response.status_code == 303, page_text(response.text)[:2000]
     return str(response.headers["location"])
 
 
@@ -118,7 +112,7 @@ def test_committee_forms_with_errors_next_to_fields(
         f"{base}/committees/new",
         {**form, "name": "Joint Steering Committee", "escalates_to_id": execs_id},
     ).split("?")[0]
-    page = _text(client.get(jsc_url).text)
+    page = page_text(client.get(jsc_url).text)
     assert "Ladder: Joint Steering Committee → Executive officers" in page
     assert "Helix Test Bio decides development matters" in page
     assert "A matter it cannot agree on goes to Executive officers when 15 business days" in page
@@ -219,7 +213,7 @@ def test_meeting_page_flow_private_notes_and_signed_minutes(
         )
         assert bad.status_code == 422
         assert 'id="ends_at-error"' in bad.text
-        assert "Ends (UTC) must be after starts_at" in _text(bad.text)
+        assert "Ends (UTC) must be after starts_at" in page_text(bad.text)
         assert _count(db, Meeting, alliance_id=world.alliance_id) == before
         meeting = _meeting(client, world, gov, csrf)
         page = client.get(meeting).text
@@ -329,7 +323,7 @@ def test_meeting_page_flow_private_notes_and_signed_minutes(
         csrf = _as(client, db, settings, world, "b_contributor")
         absent = client.post(f"{decision}/vote", data={"csrf_token": csrf, "choice": "no"})
         assert absent.status_code == 409
-        assert "must attend the meeting to vote in it" in _text(absent.text)
+        assert "must attend the meeting to vote in it" in page_text(absent.text)
 
         # B votes yes in the meeting: approved; B never sees A's note.
         csrf = _as(client, db, settings, world, "b_manager")
@@ -338,7 +332,7 @@ def test_meeting_page_flow_private_notes_and_signed_minutes(
         assert "Only Meridian Test Pharma sees these" in page
         assert "Send the CMC plan" in page
         _post(client, f"{decision}/vote", {"csrf_token": csrf, "choice": "yes"})
-        assert "Approved" in _text(client.get(decision).text)
+        assert "Approved" in page_text(client.get(decision).text)
 
         # Minutes: a wrong password is refused (and audited); then B signs.
         page = client.get(meeting).text
@@ -363,7 +357,7 @@ def test_meeting_page_flow_private_notes_and_signed_minutes(
         ).scalar_one()
         assert audited >= 1
         _post(client, f"{meeting}/sign", {**sign, "password": PASSWORD})
-        page = _text(client.get(meeting).text)
+        page = page_text(client.get(meeting).text)
         assert "Awaiting signature of: Helix Test Bio" in page
 
         csrf = _as(client, db, settings, world, "a_manager")
@@ -372,7 +366,7 @@ def test_meeting_page_flow_private_notes_and_signed_minutes(
             f"{meeting}/sign",
             {**sign, "csrf_token": csrf, "printed_name": "A Manager", "password": PASSWORD},
         )
-        page = _text(client.get(meeting).text)
+        page = page_text(client.get(meeting).text)
         assert "Signed by every party" in page
         pdf = client.get(f"{meeting}/minutes.pdf")
         assert pdf.status_code == 200
@@ -390,7 +384,7 @@ def test_meeting_page_flow_private_notes_and_signed_minutes(
                 "version": _version(html, notes_action),
             },
         )
-        page = _text(client.get(meeting).text)
+        page = page_text(client.get(meeting).text)
         assert "Edited after signing — signatures invalidated" in page
         assert "Invalidated by a later edit" in page
         export = client.get(f"{meeting}/signatures.xlsx")
@@ -424,7 +418,7 @@ def test_written_decision_errors_then_deadlock_escalation_and_final_say(
         bad = client.post(f"{base}/decisions/new", data={**form, "question": "Where?"})
         assert bad.status_code == 422
         assert 'id="deadline-error"' in bad.text
-        assert "Deadline must not be in the past" in _text(bad.text)
+        assert "Deadline must not be in the past" in page_text(bad.text)
         assert _count(db, Decision, alliance_id=world.alliance_id) == 0
         url = _post(
             client,
@@ -432,7 +426,7 @@ def test_written_decision_errors_then_deadlock_escalation_and_final_say(
             {**form, "question": "Where to run Phase 2?", "deadline": "2026-11-27"},
         )
         url = url.split("?")[0]
-        page = _text(client.get(url).text)
+        page = page_text(client.get(url).text)
         assert "Open: before Joint Steering Committee" in page
         assert "Final say: Helix Test Bio" in page
         # A yes names an alternative.
@@ -447,14 +441,14 @@ def test_written_decision_errors_then_deadlock_escalation_and_final_say(
             f"{url}/vote",
             {"csrf_token": csrf, "choice": "no", "comment": "Site B is cheaper"},
         )
-        page = _text(client.get(url).text)
+        page = page_text(client.get(url).text)
         assert (
             "Deadlocked in Joint Steering Committee: escalates to Executive officers on 2026-12-14"
         ) in page
         _post(client, f"{url}/position", {"csrf_token": csrf, "text": "Site B saves 20%."})
     with frozen(datetime(2026, 12, 14, 9, 0, tzinfo=UTC)):
         csrf = _as(client, db, settings, world, "a_finance")
-        page = _text(client.get(url).text)
+        page = page_text(client.get(url).text)
         assert "Open: before Executive officers" in page
         assert "Escalated to Executive officers" in page
         assert "Site B saves 20%." in page
@@ -465,10 +459,10 @@ def test_written_decision_errors_then_deadlock_escalation_and_final_say(
         csrf = _as(client, db, settings, world, "b_manager")
         page = client.get(url).text
         assert "Decide under" not in page
-        assert "Waiting on Helix Test Bio to decide" in _text(page)
+        assert "Waiting on Helix Test Bio to decide" in page_text(page)
         csrf = _as(client, db, settings, world, "a_manager")
         page = client.get(url).text
-        assert "has the final say over development and decides" in _text(page)
+        assert "has the final say over development and decides" in page_text(page)
         bad = client.post(
             f"{url}/final-say",
             data={"csrf_token": csrf, "choice": "yes", "option": "Site A", "rationale": ""},
@@ -480,7 +474,7 @@ def test_written_decision_errors_then_deadlock_escalation_and_final_say(
             f"{url}/final-say",
             {"csrf_token": csrf, "choice": "yes", "option": "Site A", "rationale": "Our sites."},
         )
-        page = _text(client.get(url).text)
+        page = page_text(client.get(url).text)
         assert "approved by Helix Test Bio under its final say: Site A" in page
         votes = client.get(f"{url}/votes.csv")
         assert votes.text.count("Executive officers") == 2
@@ -508,19 +502,21 @@ def test_register_paginates_filters_and_exports(
             )
         )
         sign_in(client, db, settings, world["b_manager"])
-        first = _text(client.get(f"{base}/decisions").text)
+        first = page_text(client.get(f"{base}/decisions").text)
         assert "Showing 1–50 of 60" in first
         second = client.get(f"{base}/decisions", params={"page": "2"})
-        assert "Showing 51–60 of 60" in _text(second.text)
+        assert "Showing 51–60 of 60" in page_text(second.text)
         assert 'aria-current="page"' in second.text
-        found = _text(client.get(f"{base}/decisions", params={"q": "zebrafish"}).text)
+        found = page_text(client.get(f"{base}/decisions", params={"q": "zebrafish"}).text)
         assert "Showing 1–1 of 1" in found
         assert "Approve the zebrafish model?" in found
-        withdrawn = _text(
+        withdrawn = page_text(
             client.get(f"{base}/decisions", params={"status": "withdrawn", "per_page": "25"}).text
         )
         assert "Showing 1–1 of 1" in withdrawn
-        none = _text(client.get(f"{base}/decisions", params={"committee_id": str(gov.execs)}).text)
+        none = page_text(
+            client.get(f"{base}/decisions", params={"committee_id": str(gov.execs)}).text
+        )
         assert "No decisions match" in none
         bad = client.get(f"{base}/decisions", params={"opened_from": "last week"})
         assert bad.status_code == 422
@@ -533,7 +529,7 @@ def test_register_paginates_filters_and_exports(
         sheet = load_workbook(io.BytesIO(xlsx.content)).active
         assert sheet is not None
         assert sheet.max_row == 2
-        overview = _text(client.get(f"{base}/governance").text)
+        overview = page_text(client.get(f"{base}/governance").text)
         assert "Undecided matters (59)" in overview
         assert client.get(f"{base}/governance/open-decisions.xlsx").status_code == 200
 
@@ -561,7 +557,7 @@ def test_action_items_overdue_done_and_my_actions(
             )
         listing = client.get(f"{base}/actions").text
         assert listing.count("tag--overdue") == 1
-        assert "Overdue action items (1)" in _text(client.get(f"{base}/governance").text)
+        assert "Overdue action items (1)" in page_text(client.get(f"{base}/governance").text)
         csrf = _as(client, db, settings, world, "b_contributor")
         mine = client.get("/actions")
         assert mine.status_code == 200

@@ -53,6 +53,11 @@ def api(world: World, path: str = "") -> str:
 @pytest.fixture
 def agreement(client: TestClient, world: World) -> dict[str, Any]:
     """An agreement in force (created and activated by A's alliance manager)."""
+    return agreement_in_force(client, world)
+
+
+def agreement_in_force(client: TestClient, world: World) -> dict[str, Any]:
+    """Create an agreement as A's alliance manager and put it in force; its JSON."""
     made = client.post(
         api(world, "/agreements"), json=agreement_body(world), headers=world["a_manager"].headers
     )

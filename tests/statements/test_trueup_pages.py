@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-from html import unescape
 
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -17,16 +16,11 @@ from pactum.models import AuditEntry, CostLine, TrueUp
 from pactum.settings import Settings
 from tests.conftest import PASSWORD, World
 from tests.statements.trueup_setup import add_line, agreement, dispute, open_true_up
-from tests.support import sign_in
+from tests.support import page_text, sign_in
 
 
 def _pages(world: World) -> str:
     return f"/alliances/{world.alliance_id}/true-ups"
-
-
-def _text(html: str) -> str:
-    """The page's text without tags, whitespace collapsed."""
-    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def test_empty_states(client: TestClient, db: Session, world: World, settings: Settings) -> None:
@@ -73,7 +67,7 @@ def test_opening_a_true_up_with_errors_next_to_fields(
     assert good.status_code == 303, good.text
     page = client.get(good.headers["location"])
     assert page.status_code == 200
-    text = _text(page.text)
+    text = page_text(page.text)
     assert "True-up opened" in text
     assert "Helix Test Bio (licensor) 60%; Meridian Test Pharma (licensee) 40%" in text
     assert "No cost lines yet" in text
@@ -123,7 +117,7 @@ def test_lines_disputes_and_the_result_on_the_page(
         follow_redirects=False,
     )
     assert disputed.status_code == 303
-    text = _text(client.get(url).text)
+    text = page_text(client.get(url).text)
     assert "Disputed Not in the plan" in text
     assert "Helix Test Bio pays Meridian Test Pharma 12,400.00 EUR on undisputed costs" in text
     assert "3,000.00 EUR, which Helix Test Bio pays Meridian Test Pharma" in text
@@ -144,7 +138,7 @@ def test_import_report_and_all_or_nothing(
         url, data={"csrf_token": csrf}, files={"file": ("q1.csv", bad, "text/csv")}
     )
     assert response.status_code == 422
-    text = _text(response.text)
+    text = page_text(response.text)
     assert "Row 3, category: is required" in text
     assert "Row 3, amount: 'x' is not a number" in text
     assert "Row 3, currency: must be EUR, got USD" in text
@@ -196,7 +190,7 @@ def test_signing_on_the_page_and_invalidation_shown(
     assert "signature.refused" in set(audited)
     signed = client.post(f"{url}/sign", data={**form, "password": PASSWORD}, follow_redirects=False)
     assert signed.status_code == 303
-    text = _text(client.get(url).text)
+    text = page_text(client.get(url).text)
     assert "A Finance Helix Test Bio Finance Approval" in text
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC", text)
     assert "Valid" in text
@@ -207,7 +201,7 @@ def test_signing_on_the_page_and_invalidation_shown(
         json={"amount": "120.00"},
     )
     assert edit.status_code == 200
-    after = _text(client.get(url).text)
+    after = page_text(client.get(url).text)
     assert "Invalidated by a later edit" in after
     assert f"Sign version {line['true_up_version'] + 1}" in after
 
