@@ -14,6 +14,7 @@ from pactum.files import web
 from pactum.files.names import ACCEPT
 from pactum.files.schemas import FileRead
 from pactum.governance.schemas import ItemRead, PaperUploadRead
+from pactum.governance.schemas.common import MAX_PAPER_TITLE
 from pactum.governance.service import papers
 from pactum.http.api_auth import ApiPrincipal, etag
 from pactum.http.db import DbSession, SettingsDep
@@ -38,7 +39,7 @@ UPLOAD_BODY: dict[str, Any] = {
                         },
                         "title": {
                             "type": "string",
-                            "maxLength": 200,
+                            "maxLength": MAX_PAPER_TITLE,
                             "description": "the paper's title (default: the file's name)",
                         },
                     },

@@ -113,10 +113,10 @@ def publish(
 ) -> None:
     """Announce that a record changed; delivered only if and after the transaction commits."""
     topic = topic_for(alliance_id, visibility, owner_org_id)
-    payload = json.dumps({"kind": kind, "id": str(object_id), "version": version})
+    data = {"kind": kind, "id": str(object_id), "version": version}
     connection = session.connection()  # begins the transaction if none is open
     if connection.dialect.name == "postgresql":
-        message = json.dumps({"topic": topic, "data": json.loads(payload)})
+        message = json.dumps({"topic": topic, "data": data})
         session.execute(
             text("SELECT pg_notify(:channel, :message)"), {"channel": CHANNEL, "message": message}
         )
@@ -125,7 +125,8 @@ def publish(
     transaction = session.get_nested_transaction() or session.get_transaction()
     assert transaction is not None
     pending: list[_Pending] = session.info.setdefault(_PENDING, [])
-    pending.append(_Pending(transaction, connection.engine, topic, payload))
+    # Kept as JSON text: identical events of one transaction are delivered once.
+    pending.append(_Pending(transaction, connection.engine, topic, json.dumps(data)))
 
 
 def _within(transaction: SessionTransaction | None, ancestor: SessionTransaction) -> bool:

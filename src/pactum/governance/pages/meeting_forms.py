@@ -74,7 +74,7 @@ def _url(alliance_id: uuid.UUID, meeting_id: uuid.UUID) -> str:
     return f"{common.alliance_url(alliance_id)}/meetings/{meeting_id}"
 
 
-def _submit(
+def submit(
     request: Request,
     db: Session,
     view: AllianceView,
@@ -129,7 +129,7 @@ def item_add(
         )
         meetings.add_item(db, view, meeting_id, data)
 
-    return _submit(
+    return submit(
         request,
         db,
         view,
@@ -167,7 +167,7 @@ def item_notes(
             db, view, meeting_id, item_id, data, expected_version=form_version(form)
         )
 
-    return _submit(
+    return submit(
         request,
         db,
         view,
@@ -201,7 +201,7 @@ def attendance_save(
         data = AttendanceIn.model_validate({"present": present})
         meetings.record_attendance(db, view, meeting_id, data, expected_version=form_version(form))
 
-    return _submit(
+    return submit(
         request,
         db,
         view,
@@ -260,7 +260,7 @@ def item_decision(
         )
         made.append(decisions.propose(db, view, data).id)
 
-    response = _submit(
+    response = submit(
         request,
         db,
         view,
@@ -306,7 +306,7 @@ def action_add(
         )
         actions.create_action(db, view, data)
 
-    return _submit(
+    return submit(
         request,
         db,
         view,
@@ -345,7 +345,7 @@ def private_note(
         )
         meetings.add_note(db, view, meeting_id, data)
 
-    return _submit(
+    return submit(
         request,
         db,
         view,

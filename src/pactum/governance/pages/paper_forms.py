@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from pactum.access import open_alliance
 from pactum.core.errors import ValidationFailed
 from pactum.files import web
-from pactum.governance.pages.meeting_forms import BASE, _submit
+from pactum.governance.pages.meeting_forms import BASE, submit
 from pactum.governance.service import meetings, papers
 from pactum.http.db import DbSession, SettingsDep
 from pactum.web.forms import DONE_MESSAGES
@@ -82,7 +82,7 @@ def paper_add(
         title = values[f"{prefix}-title"]
         papers.add_file_paper(db, view, meeting_id, item_id, title, upload)
 
-    return _submit(
+    return submit(
         request,
         db,
         view,

@@ -11,6 +11,7 @@ from pydantic import Field, StringConstraints, field_validator
 from pactum.core.schemas import Input, LongText, Name, Output
 from pactum.files.schemas import FileRead
 from pactum.governance.schemas.common import (
+    MAX_PAPERS,
     AbsenceRule,
     Cadence,
     Domain,
@@ -190,7 +191,7 @@ class ItemCreate(Input):
     kind: ItemKind
     title: Name
     description: LongText = ""
-    papers: list[Paper] = Field(default_factory=list, max_length=50)
+    papers: list[Paper] = Field(default_factory=list, max_length=MAX_PAPERS)
 
 
 class ItemUpdate(Input):
@@ -199,7 +200,7 @@ class ItemUpdate(Input):
     kind: ItemKind | None = None
     title: Name | None = None
     description: LongText | None = None
-    papers: list[Paper] | None = Field(default=None, max_length=50)
+    papers: list[Paper] | None = Field(default=None, max_length=MAX_PAPERS)
     notes: LongText | None = None
     position: int | None = Field(default=None, ge=1, le=500)
 

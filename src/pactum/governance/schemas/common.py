@@ -16,6 +16,9 @@ AbsenceRule = Literal["no_quorum_no_decision", "recalled_meeting_proceeds"]
 ItemKind = Literal["information", "discussion", "decision"]
 Choice = Literal["yes", "no", "abstain"]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+# An agenda item's papers (links and files together), and a paper's title (as ``Name``).
+MAX_PAPERS = 50
+MAX_PAPER_TITLE = 200
 
 
 def _domain(value: str) -> str:

@@ -13,11 +13,9 @@ from pactum.access import AllianceView
 from pactum.access.records import audit_record
 from pactum.core.errors import Conflict, ValidationFailed
 from pactum.files import service as files
+from pactum.governance.schemas.common import MAX_PAPER_TITLE, MAX_PAPERS
 from pactum.governance.service import meetings
 from pactum.models import AgendaItem, StoredFile
-
-MAX_PAPERS = 50
-MAX_TITLE = 200
 
 
 def precheck(
@@ -29,13 +27,14 @@ def precheck(
 
 
 def paper_title(title: str, upload: files.Upload) -> str:
-    """The paper's title: as given (1 to 200 characters), else the file's name."""
+    """The paper's title: as given (at most ``MAX_PAPER_TITLE`` characters), else the
+    file's name."""
     text = " ".join(title.split())
     if "\x00" in text:
         raise ValidationFailed("title", "must not contain NUL characters")
-    if len(text) > MAX_TITLE:
-        raise ValidationFailed("title", f"must be at most {MAX_TITLE} characters")
-    return text or upload.display_name[:MAX_TITLE]
+    if len(text) > MAX_PAPER_TITLE:
+        raise ValidationFailed("title", f"must be at most {MAX_PAPER_TITLE} characters")
+    return text or upload.display_name[:MAX_PAPER_TITLE]
 
 
 def add_file_paper(
