@@ -132,6 +132,18 @@ def test_committee_forms_with_errors_next_to_fields(
     )
     assert "<h1>JSC</h1>" in client.get(jsc_url).text
 
+    # A working group reports to a committee and has no more authority than it.
+    group = {**form, "name": "CMC working group", "kind": "working_group"}
+    alone = client.post(f"{base}/committees/new", data=group)
+    assert alone.status_code == 422
+    assert 'id="escalates_to_id-error"' in alone.text
+    group |= {"escalates_to_id": jsc_url.rsplit("/", 1)[-1], "fs-party-0": str(world.orgs["B"])}
+    stronger = client.post(f"{base}/committees/new", data=group)
+    assert stronger.status_code == 422
+    assert 'id="fs-party-0-error"' in stronger.text
+    assert "has no more authority than JSC" in page_text(stronger.text)
+    assert _count(db, Committee, alliance_id=world.alliance_id) == 2
+
     # Seats: our own people only; a person on the body above may not sit here too.
     _post(
         client,

@@ -5,12 +5,16 @@ a charter (DATA-1 versions). Each party seats only its own people (who must be m
 of the alliance for that party); a seat is voting or not, and one or more of a party's
 seats may be its designated minutes approver. Executive officers are senior to, and not
 members of, the committee they decide for: nobody sits on both (other bodies, such as a
-JDC and the JSC above it, may share members).
+JDC and the JSC above it, may share members). A working group reports to a committee and
+never has more authority than it: it may not decide what that committee may not, nor hold
+a final say the committee does not give the same party.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -63,6 +67,65 @@ def _check_final_say(view: AllianceView, final_say: dict[str, uuid.UUID]) -> dic
         if org_id not in parties:
             raise ValidationFailed(f"final_say.{domain}", "must name a party of the alliance")
     return {d: str(o) for d, o in sorted(final_say.items())}
+
+
+@dataclass(frozen=True)
+class Authority:
+    """What a body may decide: the charter's reserved matters and final says."""
+
+    name: str
+    reserved: frozenset[str]
+    final_say: Mapping[str, str]
+
+    @classmethod
+    def of(cls, committee: Committee, **changes: Any) -> Authority:
+        """A committee's authority, with ``changes`` (an edit not yet applied)."""
+        return cls(
+            changes.get("name", committee.name),
+            frozenset(changes.get("reserved", committee.reserved)),
+            dict(changes.get("final_say", committee.final_say)),
+        )
+
+
+def _within(group: Authority, committee: Authority, *, below: str = "") -> None:
+    """A working group's authority never exceeds its committee's (DOMAIN §4). ``below``
+    names the working group when it is the committee's edit that would break this."""
+    who = f"the working group {below} reporting to it" if below else "a working group"
+    missing = sorted(committee.reserved - group.reserved)
+    if missing:
+        raise ValidationFailed(
+            "reserved",
+            f"{who} may not decide what {committee.name} may not: "
+            f"{', '.join(missing)} must stay reserved",
+        )
+    for domain, party in sorted(group.final_say.items()):
+        if committee.final_say.get(domain) != party:
+            raise ValidationFailed(
+                f"final_say.{domain}",
+                f"{who} has no more authority than {committee.name}, which gives that party "
+                f"no final say over {domain}",
+            )
+
+
+def _check_authority(
+    session: Session,
+    view: AllianceView,
+    kind: str,
+    authority: Authority,
+    parent_id: uuid.UUID | None,
+    children: Iterable[Committee] = (),
+) -> None:
+    """A working group reports to a committee within whose authority it stays; a body's
+    edit keeps the working groups below it within its authority."""
+    if kind == "working_group":
+        if parent_id is None:
+            raise ValidationFailed(
+                "escalates_to_id", "a working group reports to a committee: name it here"
+            )
+        _within(authority, Authority.of(get_committee(session, view, parent_id)))
+    for child in children:
+        if child.kind == "working_group":
+            _within(Authority.of(child), authority, below=child.name)
 
 
 def ladder(session: Session, view: AllianceView, committee: Committee) -> list[Committee]:
@@ -123,6 +186,8 @@ def create_committee(session: Session, view: AllianceView, data: CommitteeCreate
         raise ValidationFailed("chair_org_id", "must be a party of the alliance")
     final_say = _check_final_say(view, data.final_say)
     _check_escalation(session, view, None, data.escalates_to_id)
+    authority = Authority(data.name, frozenset(data.reserved), final_say)
+    _check_authority(session, view, data.kind, authority, data.escalates_to_id)
     committee = Committee(
         alliance_id=view.alliance_id,
         owner_org_id=view.org_id,
@@ -174,6 +239,14 @@ def update_committee(
         raise ValidationFailed("chair_org_id", "must be a party of the alliance")
     if "escalates_to_id" in changes:
         _check_escalation(session, view, committee, changes["escalates_to_id"])
+    _check_authority(
+        session,
+        view,
+        changes.get("kind", committee.kind),
+        Authority.of(committee, **changes),
+        changes.get("escalates_to_id", committee.escalates_to_id),
+        (c for c in list_committees(session, view) if c.escalates_to_id == committee.id),
+    )
     old, new = diff(committee, changes)
     if not new:
         return committee
