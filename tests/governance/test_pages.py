@@ -9,6 +9,7 @@ import io
 import re
 import uuid
 from datetime import UTC, date, datetime
+from html import unescape
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -25,6 +26,13 @@ from tests.governance.support import Gov, ok, setup_governance, written_decision
 from tests.support import page_text, sign_in
 
 MON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
+
+
+def _clock(html: str) -> list[str]:
+    """The items of a decision page's timeline chart, as its description lists them."""
+    found = re.search(r'aria-label="Timeline of [^"]*".*?<desc>(.*?)</desc>', html, re.S)
+    assert found, "no timeline chart"
+    return unescape(found.group(1)).split("; ")
 
 
 def _count(db: Session, model: type, **where: object) -> int:
@@ -438,9 +446,14 @@ def test_written_decision_errors_then_deadlock_escalation_and_final_say(
             {**form, "question": "Where to run Phase 2?", "deadline": "2026-11-27"},
         )
         url = url.split("?")[0]
-        page = page_text(client.get(url).text)
+        html = client.get(url).text
+        page = page_text(html)
         assert "Open: before Joint Steering Committee" in page
         assert "Final say: Helix Test Bio" in page
+        assert _clock(html) == [
+            "2026-11-23 Open · Joint Steering Committee (done)",
+            "2026-11-27 Vote due (due)",
+        ]
         # A yes names an alternative.
         bad = client.post(f"{url}/vote", data={"csrf_token": csrf, "choice": "yes"})
         assert bad.status_code == 422
@@ -453,10 +466,16 @@ def test_written_decision_errors_then_deadlock_escalation_and_final_say(
             f"{url}/vote",
             {"csrf_token": csrf, "choice": "no", "comment": "Site B is cheaper"},
         )
-        page = page_text(client.get(url).text)
+        html = client.get(url).text
+        page = page_text(html)
         assert (
             "Deadlocked in Joint Steering Committee: escalates to Executive officers on 2026-12-14"
         ) in page
+        assert _clock(html) == [
+            "2026-11-23 Open · Joint Steering Committee (done)",
+            "2026-11-23 Deadlocked · Joint Steering Committee (done)",
+            "2026-12-14 Moves up the ladder (due)",
+        ]
         _post(client, f"{url}/position", {"csrf_token": csrf, "text": "Site B saves 20%."})
     with frozen(datetime(2026, 12, 14, 9, 0, tzinfo=UTC)):
         csrf = _as(client, db, settings, world, "a_finance")

@@ -117,10 +117,19 @@ def tornado(title: str, bars: Sequence[tuple[str, float, float]], base: float) -
     )
 
 
+def _date_label(cx: float, y: int, day: date) -> str:
+    """A point's date beside it: to its right, or to its left near the right edge."""
+    text = escape(day.strftime("%d %b %Y"))
+    if cx > WIDTH - 90:
+        return f'<text x="{cx - 8:.1f}" y="{y + 4}" font-size="10" text-anchor="end">{text}</text>'
+    return f'<text x="{cx + 8:.1f}" y="{y + 4}" font-size="10">{text}</text>'
+
+
 def timeline(title: str, start: date, end: date, items: Sequence[tuple[date, str, str]]) -> Markup:
     """Dated items on a time axis, one row each (the first 12 by date): (date, label,
-    state) with state ``overdue``, ``due_soon``/``due`` or anything else."""
-    shown = sorted(items)[:12]
+    state) with state ``overdue``, ``due_soon``/``due`` or anything else. Items of the
+    same day keep the order given."""
+    shown = sorted(items, key=lambda item: item[0])[:12]
     span = max((end - start).days, 1)
     left, row = 230, 18
     height = 40 + row * max(len(shown), 1)
@@ -143,8 +152,7 @@ def timeline(title: str, start: date, end: date, items: Sequence[tuple[date, str
             f'<text x="4" y="{y + 4}" font-size="11">{escape(label[:36])}</text>'
             f'<line x1="{left}" y1="{y}" x2="{x(day):.1f}" y2="{y}" stroke="#e3e8ec"/>'
             f'<circle cx="{x(day):.1f}" cy="{y}" r="5" fill="{colour}"/>'
-            f'<text x="{x(day) + 8:.1f}" y="{y + 4}" font-size="10">'
-            f"{escape(day.strftime('%d %b %Y'))}</text>"
+            f"{_date_label(x(day), y, day)}"
         )
     described = "; ".join(f"{d.isoformat()} {label} ({s})" for d, label, s in shown)
     return _frame(title, "".join(body), described or "Nothing scheduled.", height)

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
@@ -21,7 +22,8 @@ from pactum.governance.pages import common
 from pactum.governance.schemas import DecisionCreate
 from pactum.governance.service import committees, decisions, meetings, progress, register
 from pactum.http.db import DbSession
-from pactum.models import DECISION_STATUSES, Decision
+from pactum.models import DECISION_STATUSES, Decision, DecisionStep
+from pactum.web import svg
 from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,
@@ -268,6 +270,7 @@ def decision_page(
             "body": body,
             "rungs": rungs,
             "steps": steps,
+            "clock": clock_chart(decision, steps, {b.id: b.name for b in ladder.bodies}),
             "bodies": {b.id: b.name for b in ladder.bodies},
             "names": names,
             "parties": parties,
@@ -301,6 +304,31 @@ def decision_page(
         status_code=errors.status_code if errors else 200,
         nav="alliances",
     )
+
+
+def clock_chart(
+    decision: Decision, steps: list[DecisionStep], bodies: Mapping[uuid.UUID, str]
+) -> Markup:
+    """The matter's history and the dates still ahead (vote due, moves up) on one axis."""
+    today = utcnow().date()
+    items = [
+        (
+            s.on_day,
+            f"{common.DECISION_STATUS_LABELS.get(s.status, s.status)} · "
+            f"{bodies.get(s.body_id, '') if s.body_id else ''}".rstrip(" ·"),
+            "done",
+        )
+        for s in steps
+    ][-10:]
+    if decision.status == "open":
+        items.append(
+            (decision.deadline, "Vote due", "overdue" if decision.deadline < today else "due")
+        )
+    if decision.status == "deadlocked" and decision.escalate_on is not None:
+        items.append((decision.escalate_on, "Moves up the ladder", "due"))
+    end = max([today, *(day for day, _, _ in items)])
+    title = f"Timeline of {decision.reference}: its history and the dates ahead"
+    return svg.timeline(title, decision.opened_on, end, items)
 
 
 @router.get("/alliances/{alliance_id}/decisions/{decision_id}", response_class=HTMLResponse)
