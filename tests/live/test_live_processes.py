@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from pactum.access import system_scope
+from pactum.live.sse import RECHECK_SECONDS
 from pactum.main import create_app
 from pactum.models import Objective
 from pactum.settings import Settings
@@ -108,6 +109,25 @@ def test_a_partners_change_reaches_the_waiting_page_within_a_second(
                     break
             assert [(r.name, r.data.get("id")) for r in received] == [("change", next_id)]
             assert all(secret_id not in str(r.data) for r in received)
+
+
+def test_signing_out_ends_the_stream_before_the_next_change(
+    live_db: tuple[str, Engine, Settings, LiveWorld], tmp_path: Path
+) -> None:
+    """A signs out (elsewhere) while listening: the next shared change is not sent to A;
+    the stream ends instead (access is asked again before a change is sent)."""
+    url, _engine, _settings, world = live_db
+    with servers(PROCESSES, url, tmp_path, SECRET) as running:
+        first, second = running[0].url, running[-1].url
+        with EventStreamClient(first, world.alliance_id, world.a.cookie) as a_stream:
+            with httpx.Client(base_url=second, cookies={COOKIE: world.a.cookie}) as pages:
+                out = pages.post("/logout", data={"csrf_token": world.a.csrf})
+            assert out.status_code == 303, out.text
+            time.sleep(RECHECK_SECONDS + 0.2)  # the last check is older than the interval
+            secret = create(second, world, "b", "Heard only by those still allowed", "shared")
+            ended = a_stream.next(timeout=5)
+            assert ended is not None
+            assert (ended.name, secret not in str(ended.data)) == ("end", True)
 
 
 def test_shutting_a_server_down_ends_its_streams(

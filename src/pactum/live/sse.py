@@ -5,8 +5,12 @@ A stream sends ``retry:`` and an ``event: ready`` (``{"last": ms}``: when an eve
 topics last arrived, so a page rendered earlier knows it may be stale) once the broker is
 listening, then ``event: change`` / ``data: {"kind", "id", "version"}`` per change,
 ``event: reload`` when events may have been lost, and a comment every ~15 s. It ends when
-the client disconnects, when the server shuts down, or after ``max_seconds`` (the browser
-reconnects by itself, and access is checked again). No database session is held.
+the client disconnects, when the server shuts down, after ``max_seconds`` (the browser
+reconnects by itself, and access is checked again), or as soon as ``recheck`` says the
+listener may no longer listen (signed out, deactivated, removed from the alliance): it is
+asked at most every ``recheck_seconds``, before a change is sent and at each heartbeat, so
+nothing is sent more than that long after access ended. No database session is held
+between checks.
 """
 
 from __future__ import annotations
@@ -15,18 +19,20 @@ import asyncio
 import json
 import signal
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from contextlib import asynccontextmanager, contextmanager, suppress
 from types import FrameType
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from pactum.live.bus import CLOSED, Broker, Event, Subscription
 
 HEARTBEAT_SECONDS = 15.0
+RECHECK_SECONDS = 2.0
 RETRY_MS = 3000
 READY_TIMEOUT_SECONDS = 10.0
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -55,11 +61,15 @@ class EventStream(Response):
         *,
         max_seconds: float,
         heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        recheck: Callable[[], bool] | None = None,
+        recheck_seconds: float = RECHECK_SECONDS,
     ) -> None:
         self.broker = broker
         self.topics = frozenset(topics)
         self.max_seconds = max_seconds
         self.heartbeat_seconds = heartbeat_seconds
+        self.recheck = recheck
+        self.recheck_seconds = recheck_seconds
         self.status_code = 200
         self.background = None
         self.init_headers(HEADERS)
@@ -86,13 +96,18 @@ class EventStream(Response):
         deadline = loop.time() + self.max_seconds
         ready = json.dumps({"last": self.broker.last_change_ms(self.topics)})
         await _body(send, f"retry: {RETRY_MS}\nevent: ready\ndata: {ready}\n\n".encode())
+        checked = loop.time()
         while (remaining := deadline - loop.time()) > 0:
             item = await subscription.get(min(self.heartbeat_seconds, remaining))
+            if item is CLOSED:
+                return
+            if self.recheck is not None and loop.time() - checked >= self.recheck_seconds:
+                if not await run_in_threadpool(self.recheck):
+                    return  # access ended: the browser's reconnection is refused
+                checked = loop.time()
             if item is None:
                 if deadline - loop.time() > 0:
                     await _body(send, b": keep-alive\n\n")
-            elif item is CLOSED:
-                return
             else:
                 await _body(send, encode(item))
 
