@@ -21,6 +21,7 @@ from pactum.governance import api_decisions as governance_decisions_api
 from pactum.governance import api_papers as governance_papers_api
 from pactum.governance import feed as governance_feed
 from pactum.governance import pages as governance_pages
+from pactum.http.body_limit import BodyLimit
 from pactum.http.headers import SecurityHeaders
 from pactum.http.query import no_nul_in_query
 from pactum.ledger import api as ledger_api
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     ):
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodyLimit)
     app.add_middleware(
         SecurityHeaders, hsts=settings.cookie_secure and settings.env == "production"
     )

@@ -230,7 +230,7 @@ def test_the_file_reaches_the_storage_in_pieces_as_it_arrives(
         real(self, chunk)
 
     monkeypatch.setattr(storage_module.BlobWriter, "write", spy)
-    data = bytes(range(256)) * 4096 * 3  # 3 MB
+    data = bytes(range(256)) * 4096 * 6  # 6 MB: past the 4 MB body bound, which uploads raise
     head = b'--S3\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n\r\n'
 
     async def pieces() -> AsyncIterator[bytes]:

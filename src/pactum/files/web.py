@@ -20,6 +20,7 @@ from pactum.files import service
 from pactum.files.multipart import MemoryFile, MultipartReader, megabytes
 from pactum.files.names import content_disposition
 from pactum.files.storage import CHUNK, FileTooLarge
+from pactum.http.body_limit import allow_body
 from pactum.models import StoredFile
 from pactum.settings import Settings
 
@@ -51,7 +52,9 @@ async def _stream(request: Request, feed: Callable[[bytes], None], cap: int) -> 
 
 
 def _refuse_declared(request: Request, cap: int, limit: int, field_name: str) -> None:
-    """A Content-Length past ``cap`` is refused before a byte is read."""
+    """A Content-Length past ``cap`` is refused before a byte is read; up to it, the
+    app-wide body bound (:mod:`pactum.http.body_limit`) gives way to this route's own."""
+    allow_body(request, 2 * cap)
     declared = request.headers.get("content-length", "")
     if declared.isdecimal() and int(declared) > cap:
         raise FileTooLarge(field_name, f"must be at most {megabytes(limit)}")

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pactum.core.errors import Conflict, PactumError, TooManyRequests, UnscopedQueryError
+from pactum.http.body_limit import BodyTooLarge
 from pactum.web.render import render
 from pactum.web.session import CsrfFailed, EnrolmentRequired, LoginRequired, SecondFactorRequired
 
@@ -120,6 +121,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own errors (unknown route, wrong method ...)."""
     assert isinstance(exc, StarletteHTTPException)
     code = CODES.get(exc.status_code, "error")
+    if isinstance(exc, BodyTooLarge):
+        if _is_api(request):
+            return _json(413, code, [{"field": exc.field, "rule": exc.rule}])
+        return _page(request, 413, "Too large", str(exc.detail))
     if _is_api(request):
         return _json(exc.status_code, code, exc.detail, dict(exc.headers or {}))
     return _page(request, exc.status_code, TITLES.get(exc.status_code, "Error"), str(exc.detail))
