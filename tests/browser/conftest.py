@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from pactum.audit.service import Actor
 from pactum.main import create_app
 from pactum.models import Organisation
+from pactum.ops import demo
 from pactum.orgs import service as orgs
 from pactum.orgs.schemas import OrgCreate, PersonCreate
 from pactum.settings import Settings
@@ -95,21 +96,38 @@ def _seed(engine: Engine, site: dict[str, Account], names: dict[str, str]) -> No
 
 
 @contextmanager
+def _serving(settings: Settings, engine: Engine) -> Iterator[str]:
+    """Serve Pactum on a free local port until the block ends; its base URL."""
+    app = create_app(settings, engine=engine)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _settings(tmp: Path, url: str) -> Settings:
+    return Settings(
+        env="test", data_dir=tmp, database_url=url, cookie_secure=True, secret_key="x" * 40
+    )
+
+
+@contextmanager
 def serve_pactum() -> Iterator[Site]:
     """Run a migrated, seeded Pactum on 127.0.0.1 until the block ends."""
     with (
         tempfile.TemporaryDirectory(prefix="pactum-e2e-") as tmp_name,
         fresh_database(Path(tmp_name), "e2e") as (url, engine),
     ):
-        tmp = Path(tmp_name)
-        settings = Settings(
-            env="test",
-            data_dir=tmp,
-            database_url=url,
-            cookie_secure=True,
-            secret_key="x" * 40,
-        )
-
         accounts = {
             "biotech_manager": Account("maya.chen@helix.example.com", "Maya Chen"),
             "biotech_colleague": Account("omar.haddad@helix.example.com", "Omar Haddad"),
@@ -118,28 +136,25 @@ def serve_pactum() -> Iterator[Site]:
         }
         names = {"biotech": "Helix Biotherapeutics", "pharma": "Northwind Pharma"}
         _seed(engine, accounts, names)
-        app = create_app(settings, engine=engine)
-        port = _free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 15
-        while not server.started:
-            if time.monotonic() > deadline or not thread.is_alive():
-                raise RuntimeError("the test server did not start")
-            time.sleep(0.05)
-        try:
-            yield Site(
-                url=f"http://127.0.0.1:{port}",
-                biotech=names["biotech"],
-                pharma=names["pharma"],
-                **accounts,
-            )
-        finally:
-            server.should_exit = True
-            thread.join(timeout=10)
+        with _serving(_settings(Path(tmp_name), url), engine) as base:
+            yield Site(url=base, biotech=names["biotech"], pharma=names["pharma"], **accounts)
+
+
+@contextmanager
+def serve_demo() -> Iterator[str]:
+    """Run Pactum with the demo data (``pactum demo load``) until the block ends."""
+    with (
+        tempfile.TemporaryDirectory(prefix="pactum-demo-") as tmp_name,
+        fresh_database(Path(tmp_name), "demo") as (url, engine),
+        pytest.MonkeyPatch.context() as env,
+    ):
+        env.setenv("PACTUM_DATA_DIR", tmp_name)  # where the demo's paper file is stored
+        env.delenv("PACTUM_FILES_DIR", raising=False)
+        with Session(engine) as session:
+            demo.load(session)
+            session.commit()
+        with _serving(_settings(Path(tmp_name), url), engine) as base:
+            yield base
 
 
 @pytest.fixture(scope="session")
