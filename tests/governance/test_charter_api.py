@@ -75,7 +75,11 @@ def test_a_working_group_reports_to_a_committee_within_its_authority(
         201,
     )
     assert made["reserved"] == sorted([*DEFAULT_RESERVED, "budget"])
-    _refused(_edit(client, world, gov, made["id"], escalates_to_id=None), "escalates_to_id", "")
+    _refused(
+        _edit(client, world, gov, made["id"], escalates_to_id=None),
+        "escalates_to_id",
+        "reports to a committee",
+    )
     _refused(
         _edit(client, world, gov, made["id"], final_say={"development": b}),
         "final_say.development",

@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from pactum.access import system_scope
 from pactum.models import CostLine, RoyaltyStatement
 from pactum.settings import Settings
-from pactum.statements import page_helpers
-from pactum.statements.trueup_api import MAX_UPLOAD as TRUEUP_LIMIT
+from pactum.statements.royalty_service import MAX_UPLOAD as ROYALTY_LIMIT
+from pactum.statements.trueup_lines import MAX_IMPORT as TRUEUP_LIMIT
 from tests.conftest import World
 from tests.statements.money_support import agreed_rate, make_agreement, royalty_draft
 from tests.statements.trueup_setup import agreement, base, open_true_up
@@ -122,7 +122,8 @@ def test_the_royalty_page_stops_reading_an_endless_file_at_the_limit(
     assert response.status_code == 413, response.text[:500]
     assert 'id="file-error"' in response.text
     assert "must be at most 10 MB" in response.text
-    assert page_helpers.MAX_FILE <= pulled <= page_helpers.MAX_FILE + 2 * PIECE
+    assert f'value="{agreement_id}" selected' in response.text  # the fields read are kept
+    assert ROYALTY_LIMIT <= pulled <= ROYALTY_LIMIT + 2 * PIECE
     assert db.execute(system_scope(select(RoyaltyStatement))).scalars().all() == []
 
 
@@ -148,8 +149,8 @@ def test_a_forged_upload_is_refused_before_the_file_is_read(
 def test_typed_lines_posted_as_a_plain_form_still_draft_a_statement(
     client: TestClient, db: Session, world: World, settings: Settings
 ) -> None:
-    """Without a file input the browser posts urlencoded: still read (bounded), NUL refused
-    naming the field."""
+    """Without a file input the browser posts urlencoded: still read (bounded); a NUL, typed
+    lines over 2 MB or another field over 8 KB is shown beside its field."""
     agreement_id = make_agreement(db, world)
     agreed_rate(db, world, 2027, 1, "EUR", "1.10")
     csrf = sign_in(client, db, settings, world["b_finance"])
@@ -157,7 +158,16 @@ def test_typed_lines_posted_as_a_plain_form_still_draft_a_statement(
     form = {"csrf_token": csrf, "agreement_id": str(agreement_id), "year": "2027", "quarter": "1"}
     nul = client.post(url, data=form | {"lines": "DE,HLX,1\x00.00,EUR"})
     assert nul.status_code == 422
-    assert "lines: must not contain NUL characters" in nul.text
+    assert 'id="lines-error"' in nul.text  # beside the field, the form kept
+    assert "must not contain NUL characters" in nul.text
+    assert f'value="{agreement_id}" selected' in nul.text
+    long_lines = client.post(url, data=form | {"lines": "DE,HLX,1.00,EUR\n" * 140_000})
+    assert long_lines.status_code == 422
+    assert 'id="lines-error"' in long_lines.text
+    assert "must be at most 2 MB" in long_lines.text
+    other = client.post(url, data=form | {"term_ended": "DE " * 3000})
+    assert 'id="term_ended-error"' in other.text
+    assert "must be at most 8 KB" in other.text
     done = client.post(url, data=form | {"lines": "DE,HLX,1.00,EUR"}, follow_redirects=False)
     assert done.status_code == 303, done.text[:500]
     assert len(db.execute(system_scope(select(RoyaltyStatement))).scalars().all()) == 1
@@ -179,15 +189,16 @@ def test_api_imports_over_the_limit_are_413_naming_the_file(
         (trueup, world["a_finance"].headers, 5 * MB),
     ]
     for url, who, limit in cases:
-        if how == "declared":
-            response = client.post(url, headers=who, content=b"y" * (limit + 1))
-            pulled = limit + 1
+        if how == "declared":  # refused from Content-Length: not a byte of it is pulled
+            declared = {**who, "Content-Length": str(3 * limit)}
+            response, pulled = _stream(app, url, head=b"", total=3 * limit, headers=declared)
+            assert pulled == 0
         else:
             response, pulled = _stream(app, url, head=b"", total=3 * limit, headers=who)
+            assert limit <= pulled <= limit + 2 * PIECE
         assert response.status_code == 413, (url, response.text[:300])
         rule = f"must be at most {limit // MB} MB"
         assert response.json()["detail"] == [{"field": "file", "rule": rule}]
-        assert pulled <= limit + 2 * PIECE
     after = client.get(royalty, headers=world["b_finance"].headers).json()
     assert (after["version"], after["inputs"]) == (item["version"], item["inputs"])
     assert _costs(db) == []

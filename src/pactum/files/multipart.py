@@ -5,7 +5,7 @@ No web framework here: it is fed the body's chunks by whoever reads the request.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
@@ -13,6 +13,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from pactum.core.errors import ValidationFailed
+from pactum.core.sizes import limit_text
 from pactum.files.storage import FileTooLarge
 
 MAX_FIELDS = 20
@@ -37,11 +38,6 @@ class FileWriter(Protocol[T_co]):
         """Drop what was written (idempotent)."""
 
 
-def megabytes(limit: int) -> str:
-    """``10485760`` -> ``10 MB`` (for the rule of a size error)."""
-    return f"{limit / (1024 * 1024):g} MB"
-
-
 class MemoryFile:
     """A file held in memory up to ``limit`` bytes: one byte more and it is refused (413
     naming the field), so memory stays bounded whatever the client sends."""
@@ -57,7 +53,7 @@ class MemoryFile:
             raise RuntimeError("the file is finished")
         if len(self._data) + len(chunk) > self.limit:
             self.abort()
-            raise FileTooLarge(self.field, f"must be at most {megabytes(self.limit)}")
+            raise FileTooLarge(self.field, f"must be at most {limit_text(self.limit)}")
         self._data.extend(chunk)
 
     def finish(self) -> bytes:
@@ -107,7 +103,8 @@ class MultipartReader(Generic[T]):
     and ``file``/``filename`` what the writer made of the file (if one was sent).
 
     ``open_file(field)`` makes the writer when the file part starts: the storage's, or a
-    :class:`MemoryFile`. ``before_file`` is called with the fields read so far just before
+    :class:`MemoryFile`. A text field holds at most ``max_field_bytes``, or its own limit
+    in ``field_limits``. ``before_file`` is called with the fields read so far just before
     (a page checks its anti-forgery token there, before any byte is stored). An empty file
     input (a browser's form without a chosen file) counts as no file."""
 
@@ -120,12 +117,14 @@ class MultipartReader(Generic[T]):
         before_file: Callable[[dict[str, str]], None] | None = None,
         max_fields: int = MAX_FIELDS,
         max_field_bytes: int = MAX_FIELD_BYTES,
+        field_limits: Mapping[str, int] | None = None,
     ) -> None:
         self.open_file = open_file
         self.file_field = file_field
         self.before_file = before_file
         self.max_fields = max_fields
         self.max_field_bytes = max_field_bytes
+        self.field_limits = dict(field_limits or {})
         self.fields: dict[str, str] = {}
         self.filename = ""
         self.file: T | None = None
@@ -223,9 +222,9 @@ class MultipartReader(Generic[T]):
             if end > start:
                 raise ValidationFailed(self.file_field, "has content but no file name")
         else:
-            if len(part.data) + (end - start) > self.max_field_bytes:
-                limit = self.max_field_bytes
-                raise ValidationFailed(part.name, f"must be at most {limit:,} bytes")
+            limit = self.field_limits.get(part.name, self.max_field_bytes)
+            if len(part.data) + (end - start) > limit:
+                raise ValidationFailed(part.name, f"must be at most {limit_text(limit)}")
             part.data.extend(data[start:end])
 
     def _end(self) -> None:

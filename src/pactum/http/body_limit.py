@@ -14,12 +14,13 @@ from fastapi import Request
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pactum.core.sizes import limit_text
+
 SCOPE_KEY = "pactum.max_body_bytes"
 DEFAULT_MAX_BODY = 4 * 1024 * 1024
-
-
-def _megabytes(limit: int) -> str:
-    return f"{limit / (1024 * 1024):g} MB"
+# Methods whose bodies no route reads (a stream's or download's disconnect watcher may
+# still call ``receive``: it must never be refused there).
+BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class BodyTooLarge(HTTPException):
@@ -28,7 +29,7 @@ class BodyTooLarge(HTTPException):
 
     def __init__(self, limit: int) -> None:
         self.field = "body"
-        self.rule = f"must be at most {_megabytes(limit)}"
+        self.rule = f"must be at most {limit_text(limit)}"
         super().__init__(413, detail=f"{self.field}: {self.rule}")
 
 
@@ -47,8 +48,8 @@ class BodyLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Wrap ``receive`` to count the body's bytes against the request's bound."""
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        if scope["type"] != "http" or scope.get("method") in BODILESS:
+            await self.app(scope, receive, send)  # no route reads these bodies
             return
         scope[SCOPE_KEY] = self.default
         declared = next(
@@ -56,19 +57,28 @@ class BodyLimit:
         )
         received = 0
         checked = False
+        started = False
 
         async def limited() -> Message:
             nonlocal received, checked
+            message = await receive()
+            if started:
+                return message  # answered already: what is left is only discarded
             limit = int(scope.get(SCOPE_KEY, self.default))
             if not checked:
                 checked = True
                 if declared.isdigit() and int(declared) > limit:
                     raise BodyTooLarge(limit)
-            message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
                     raise BodyTooLarge(limit)
             return message
 
-        await self.app(scope, limited, send)
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, limited, watched)

@@ -15,7 +15,7 @@ def no_nul_in_query(request: Request) -> None:
     errors = [
         {
             "type": "value_error",
-            "loc": ("query", name if "\x00" not in name else "name"),
+            "loc": ("query", name) if "\x00" not in name else ("query",),
             "msg": "must not contain NUL characters",
             "input": None,
         }

@@ -117,11 +117,17 @@ async def _body(send: Send, chunk: bytes) -> None:
 
 
 async def _close_on_disconnect(receive: Receive, subscription: Subscription) -> None:
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            subscription.close()
-            return
+    """End the stream when the client leaves, or when ``receive`` fails (the connection
+    is then unusable; the stream ends quietly rather than with a traceback)."""
+    try:
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+    except Exception:  # the client is gone: nothing to report
+        return
+    finally:
+        subscription.close()
 
 
 @contextmanager

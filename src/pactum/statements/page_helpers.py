@@ -3,24 +3,17 @@ file, whole-number fields and the parties' names."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Annotated
 
-from fastapi import Depends, Request
-from starlette.datastructures import FormData
+from fastapi import Request
+from starlette.datastructures import FormData, UploadFile
 
 from pactum.core.errors import ValidationFailed
-from pactum.files import web
-from pactum.files.storage import FileTooLarge
+from pactum.files import imports
 from pactum.http.db import DbSession
 from pactum.web.session import WebUser, check_csrf, field
-
-MAX_FILE = 10 * 1024 * 1024
-MAX_FIELDS = 200
-# Typed sales lines (up to 10,000 of them) come as one text field.
-MAX_FIELD_BYTES = 2 * 1024 * 1024
 
 
 def money(value: object, places: int = 2) -> str:
@@ -46,8 +39,8 @@ def exact(value: object) -> str:
 @dataclass(frozen=True)
 class Posted:
     """A posted form and the file it carried (empty bytes and name when none), or the
-    problem with the upload (a file over the limit), which the page shows next to its
-    field."""
+    problem that stopped reading it (a file or field over its limit, a NUL...), which the
+    page shows beside its field with the values read until then."""
 
     form: FormData
     file: bytes
@@ -61,39 +54,33 @@ class Posted:
 
 
 def upload_form_of(
-    limit: int, *, max_fields: int, max_field_bytes: int
+    limit: int, *, max_fields: int, field_limits: Mapping[str, int] | None = None
 ) -> Callable[..., Awaitable[Posted]]:
-    """The dependency reading a posted form that may carry one file (multipart) of at
-    most ``limit`` bytes, once its anti-forgery token matched the session's (checked before
-    any byte of the file is read). The body is read as it arrives, bounded: a file over the
-    limit is refused without being read on, and nothing is spooled to disk. NUL characters
-    in text fields are refused."""
+    """The dependency reading a posted form that may carry one file of at most ``limit``
+    bytes (text fields: 8 KB, or their own limit in ``field_limits``). The anti-forgery
+    token must match the session's, checked before any byte of the file is taken in; the
+    body is read as it arrives, bounded, and nothing is spooled to disk. A form that broke
+    a limit is not checked further: nothing is written, its page says what to fix."""
 
     async def upload_form(request: Request, db: DbSession, info: WebUser) -> Posted:
         def csrf(fields: dict[str, str]) -> None:
             check_csrf(fields.get("csrf_token", ""), info)
 
-        try:
-            posted = await web.receive_in_memory(
-                request,
-                db,
-                limit=limit,
-                max_fields=max_fields,
-                max_field_bytes=max_field_bytes,
-                before_file=csrf,
-            )
-        except FileTooLarge as exc:
-            return Posted(FormData(), b"", "", exc)
+        posted = await imports.receive_in_memory(
+            request,
+            db,
+            limit=limit,
+            max_fields=max_fields,
+            field_limits=field_limits,
+            before_file=csrf,
+        )
+        form = FormData(list[tuple[str, str | UploadFile]](posted.fields))
+        if posted.error is not None:
+            return Posted(form, b"", posted.filename, posted.error)
         csrf(dict(posted.fields))
-        return Posted(FormData(dict(posted.fields)), posted.content, posted.filename)
+        return Posted(form, posted.content, posted.filename)
 
     return upload_form
-
-
-UploadForm = Annotated[
-    Posted,
-    Depends(upload_form_of(MAX_FILE, max_fields=MAX_FIELDS, max_field_bytes=MAX_FIELD_BYTES)),
-]
 
 
 def whole(form: FormData, name: str) -> int | str:

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
-from pactum.files import web
+from pactum.files import imports
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
@@ -63,7 +63,7 @@ def royalty_read(
 
 async def upload(request: Request, db: DbSession, me: ApiPrincipal) -> bytes:
     """The raw request body, once the caller is known, at most the import limit (413)."""
-    return await web.read_body(request, db, limit=service.MAX_UPLOAD, field_name="file")
+    return await imports.read_body(request, db, limit=service.MAX_UPLOAD, field_name="file")
 
 
 Upload = Annotated[bytes, Depends(upload)]

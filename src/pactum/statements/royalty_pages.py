@@ -7,9 +7,9 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
@@ -25,10 +25,10 @@ from pactum.statements import index
 from pactum.statements import royalty_service as service
 from pactum.statements.page_helpers import (
     Posted,
-    UploadForm,
     codes,
     exact,
     money,
+    upload_form_of,
     whole,
 )
 from pactum.statements.quarters import EDITABLE, STATUS_LABELS, find_agreement, label, role_of
@@ -47,6 +47,14 @@ from pactum.web.forms import (
 )
 from pactum.web.session import Form, WebUser, field
 
+# The statement form: its text fields, the typed sales lines (up to 10,000 lines in one
+# field) and the sales file (CSV/XLSX), each within its own limit.
+UploadForm = Annotated[
+    Posted,
+    Depends(
+        upload_form_of(service.MAX_UPLOAD, max_fields=40, field_limits={"lines": 2 * 1024 * 1024})
+    ),
+]
 router = APIRouter()
 
 DONE_MESSAGES.update(

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from pactum.access import AllianceView, get_scoped, scoped
 from pactum.access.records import audit_record
 from pactum.core.errors import Conflict, Forbidden, ValidationFailed
+from pactum.core.sizes import limit_text
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version, reject_nulls
 from pactum.finance.imports import ImportRejected, RowError, parse_sales_lines
@@ -358,7 +359,7 @@ def parse_file(
     """Sales lines from an uploaded CSV/XLSX (columns country, product, net_sales,
     currency); any problem rejects the file with a per-row report (:class:`RowsRejected`)."""
     if len(content) > MAX_UPLOAD:
-        raise ValidationFailed("file", f"must be at most {MAX_UPLOAD // (1024 * 1024)} MB")
+        raise ValidationFailed("file", f"must be at most {limit_text(MAX_UPLOAD)}")
     rates = fx_service.agreed_rates(session, view, year, quarter, agreement.currency)
     try:
         lines = parse_sales_lines(

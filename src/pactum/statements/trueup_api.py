@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
 from pactum.core.errors import ValidationFailed
-from pactum.files import web
+from pactum.files import imports
 from pactum.finance.imports import ImportRejected, parse_costs
 from pactum.finance.money import to_cents
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
@@ -36,8 +36,6 @@ from pactum.statements.trueup_schemas import (
 )
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/true-ups", tags=["true-ups"])
-
-MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def line_read(line: CostLine, true_up: TrueUp) -> CostLineRead:
@@ -180,7 +178,7 @@ def add_line(
 async def upload_body(request: Request, db: DbSession, me: ApiPrincipal) -> bytes:
     """The raw request body (a CSV or XLSX file), once the caller is known, at most 5 MB
     (413)."""
-    return await web.read_body(request, db, limit=MAX_UPLOAD, field_name="file")
+    return await imports.read_body(request, db, limit=lines.MAX_IMPORT, field_name="file")
 
 
 Upload = Annotated[bytes, Depends(upload_body)]

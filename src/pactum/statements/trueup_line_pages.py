@@ -23,7 +23,6 @@ from pactum.statements.trueup_pages import (
     LABELS,
     LINE_FIELDS,
     MAX_ROW_ERRORS_SHOWN,
-    MAX_UPLOAD,
     base_url,
     detail_page,
 )
@@ -83,9 +82,7 @@ def line_add(
 
 
 # The import form: the anti-forgery token, the file and nothing else of size.
-UploadForm = Annotated[
-    Posted, Depends(upload_form_of(MAX_UPLOAD, max_fields=10, max_field_bytes=8 * 1024))
-]
+UploadForm = Annotated[Posted, Depends(upload_form_of(lines.MAX_IMPORT, max_fields=10))]
 
 
 def _row_messages(exc: ImportRejected) -> list[str]:

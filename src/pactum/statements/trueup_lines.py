@@ -32,6 +32,9 @@ from pactum.statements.trueup_service import (
     refresh,
 )
 
+# The largest cost-line file (CSV/XLSX) an import accepts.
+MAX_IMPORT = 5 * 1024 * 1024
+
 
 def _own_line(
     session: Session,

@@ -57,7 +57,6 @@ DONE_MESSAGES.update(
     }
 )
 
-MAX_UPLOAD = 5 * 1024 * 1024
 MAX_ROW_ERRORS_SHOWN = 50
 PARTY_LABELS = {"licensor": "Licensor", "licensee": "Licensee"}
 PHASES = (

@@ -6,6 +6,7 @@ import hmac
 from typing import Annotated, Any
 
 from fastapi import Depends, Request, Response
+from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from pactum.auth.secrets import new_token
@@ -87,11 +88,21 @@ def current_session(request: Request, db: DbSession, settings: SettingsDep) -> S
     return info
 
 
-def _needs_enrolment(db: DbSession, info: SessionInfo) -> bool:
+def _needs_enrolment(db: Session, info: SessionInfo) -> bool:
     if info.user.totp_enabled or info.principal.org_id is None:
         return False
     org = db.get(Organisation, info.principal.org_id)
     return bool(org and org.require_totp)
+
+
+def page_session(db: Session, settings: Settings, cookie: str) -> SessionInfo | None:
+    """The session behind a cookie as a page accepts it (signed in, the second factor
+    done, no enrolment pending), else ``None``: for checks outside a request's
+    dependencies, such as a live stream asking again whether it may go on."""
+    info = resolve_session(db, settings, cookie)
+    if info is None or info.web_session.mfa_pending or _needs_enrolment(db, info):
+        return None
+    return info
 
 
 def require_user(

@@ -6,17 +6,17 @@ import uuid
 from collections.abc import Callable
 
 from fastapi import APIRouter, Request
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
 
 from pactum.access import open_alliance
-from pactum.auth.service import resolve_session
 from pactum.core.errors import PactumError
 from pactum.http.db import DbSession, SettingsDep
 from pactum.live.bus import Broker, topics_of
 from pactum.live.sse import EventStream, wants_event_stream
 from pactum.settings import Settings
-from pactum.web.session import COOKIE, WebUser
+from pactum.web.session import COOKIE, WebUser, page_session
 
 router = APIRouter()
 
@@ -37,28 +37,38 @@ def alliance_live(
         broker,
         topics,
         max_seconds=settings.live_stream_seconds,
-        recheck=_still_allowed(request, settings, alliance_id, topics),
+        recheck=stream_access(
+            request.app.state.sessionmaker,
+            settings,
+            request.cookies.get(COOKIE, ""),
+            alliance_id,
+            topics,
+        ),
     )
 
 
-def _still_allowed(
-    request: Request, settings: Settings, alliance_id: uuid.UUID, topics: frozenset[str]
+def stream_access(
+    factory: sessionmaker[Session],
+    settings: Settings,
+    cookie: str,
+    alliance_id: uuid.UUID,
+    topics: frozenset[str],
 ) -> Callable[[], bool]:
-    """Whether the stream's listener may still hear these topics: the session still live
-    (not signed out, expired or deactivated) and still a member of the alliance for the
-    same party. A short session of its own each time; it writes nothing."""
-    factory: sessionmaker[Session] = request.app.state.sessionmaker
-    cookie = request.cookies.get(COOKIE, "")
+    """Whether a stream's listener may still hear ``topics``: signed in as a page accepts
+    it (not signed out, expired, deactivated, nor waiting on a second factor or its
+    enrolment) and still a member of the alliance for the same party. A short session of
+    its own each time, which writes nothing; a database that does not answer counts as
+    no (the stream ends; the browser reconnects and is asked again)."""
 
     def check() -> bool:
         with factory() as db:
             try:
-                info = resolve_session(db, settings, cookie)
-                if info is None or info.web_session.mfa_pending:
+                info = page_session(db, settings, cookie)
+                if info is None:
                     return False
                 view = open_alliance(db, info.principal, alliance_id)
                 return topics_of(view.alliance_id, view.org_id) == topics
-            except PactumError:
+            except (PactumError, SQLAlchemyError):
                 return False
             finally:
                 db.rollback()  # not even "last seen": listening is not activity

@@ -31,6 +31,8 @@ from pactum.governance.schemas import CommitteeCreate, CommitteeUpdate, SeatCrea
 from pactum.models import Committee, CommitteeMember, Meeting
 
 MAX_LADDER = 10
+# What a working group's authority, or its committee's, depends on.
+AUTHORITY_FIELDS = frozenset({"kind", "reserved", "final_say", "escalates_to_id"})
 
 
 def list_committees(session: Session, view: AllianceView) -> list[Committee]:
@@ -239,15 +241,16 @@ def update_committee(
         raise ValidationFailed("chair_org_id", "must be a party of the alliance")
     if "escalates_to_id" in changes:
         _check_escalation(session, view, committee, changes["escalates_to_id"])
-    _check_authority(
-        session,
-        view,
-        changes.get("kind", committee.kind),
-        Authority.of(committee, **changes),
-        changes.get("escalates_to_id", committee.escalates_to_id),
-        (c for c in list_committees(session, view) if c.escalates_to_id == committee.id),
-    )
     old, new = diff(committee, changes)
+    if new.keys() & AUTHORITY_FIELDS:  # an edit of anything else is never refused for it
+        _check_authority(
+            session,
+            view,
+            new.get("kind", committee.kind),
+            Authority.of(committee, **new),
+            new.get("escalates_to_id", committee.escalates_to_id),
+            (c for c in list_committees(session, view) if c.escalates_to_id == committee.id),
+        )
     if not new:
         return committee
     for key, value in new.items():
