@@ -27,7 +27,6 @@ from pactum.governance.service import committees, meetings, progress
 from pactum.models import (
     AgendaItem,
     Decision,
-    DecisionStep,
     Meeting,
     Position,
     Vote,
@@ -132,21 +131,13 @@ def propose(
     )
     session.add(decision)
     session.flush()
-    session.add(
-        DecisionStep(
-            alliance_id=view.alliance_id,
-            owner_org_id=view.org_id,
-            visibility="shared",
-            decision_id=decision.id,
-            seq=decision.version,
-            on_day=today,
-            rung=0,
-            body_id=committee.id,
-            status="open",
-            text=f"Proposed to {committee.name}; to be decided by {state.deadline.isoformat()}"
-            + (" in the meeting." if meeting_id else " in writing."),
-            actor_id=view.principal.user_id,
-        )
+    progress.add_step(
+        session,
+        decision,
+        on_day=today,
+        text=f"Proposed to {committee.name}; to be decided by {state.deadline.isoformat()}"
+        + (" in the meeting." if meeting_id else " in writing."),
+        actor_id=view.principal.user_id,
     )
     session.flush()
     audit_record(
@@ -366,20 +357,12 @@ def withdraw(
     decision.escalate_on = None
     decision.version += 1
     decision.updated_at = utcnow()
-    session.add(
-        DecisionStep(
-            alliance_id=decision.alliance_id,
-            owner_org_id=decision.owner_org_id,
-            visibility="shared",
-            decision_id=decision.id,
-            seq=decision.version,
-            on_day=utcnow().date(),
-            rung=decision.rung,
-            body_id=decision.body_id,
-            status="withdrawn",
-            text="Withdrawn by the proposing party.",
-            actor_id=view.principal.user_id,
-        )
+    progress.add_step(
+        session,
+        decision,
+        on_day=utcnow().date(),
+        text="Withdrawn by the proposing party.",
+        actor_id=view.principal.user_id,
     )
     session.flush()
     audit_record(

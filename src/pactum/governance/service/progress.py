@@ -174,6 +174,20 @@ def apply_step(
             "escalate_on": after.escalate_on,
         },
     )
+    add_step(session, decision, on_day=on_day, text=text, actor_id=actor_id)
+    session.flush()
+    publish_decision(session, decision)
+    tell_body(session, decision, ladder, text)
+    handler = ON_DECIDED.get(decision.subject_type)
+    if handler is not None and view is not None and after.status in ("approved", "rejected"):
+        handler(session, view, decision)
+
+
+def add_step(
+    session: Session, decision: Decision, *, on_day: date, text: str, actor_id: uuid.UUID | None
+) -> None:
+    """Record where the decision now stands (status, rung, body) in its shared history;
+    ``seq`` is its version, which orders the steps of one instant."""
     session.add(
         DecisionStep(
             alliance_id=decision.alliance_id,
@@ -182,19 +196,13 @@ def apply_step(
             decision_id=decision.id,
             seq=decision.version,
             on_day=on_day,
-            rung=after.rung,
+            rung=decision.rung,
             body_id=decision.body_id,
-            status=after.status,
+            status=decision.status,
             text=text,
             actor_id=actor_id,
         )
     )
-    session.flush()
-    publish_decision(session, decision)
-    tell_body(session, decision, ladder, text)
-    handler = ON_DECIDED.get(decision.subject_type)
-    if handler is not None and view is not None and after.status in ("approved", "rejected"):
-        handler(session, view, decision)
 
 
 def party_names(
