@@ -20,6 +20,7 @@ from pactum.http.idempotency import IdempotencyKey, idempotent
 from pactum.models import CostLine, TrueUp
 from pactum.settings import Settings
 from pactum.signatures import service as signatures
+from pactum.signatures.schemas import SignatureRead
 from pactum.statements import trueup_lines as lines
 from pactum.statements import trueup_service as service
 from pactum.statements.trueup_schemas import (
@@ -28,7 +29,6 @@ from pactum.statements.trueup_schemas import (
     CostLineUpdate,
     DisputeSet,
     SignatureCreate,
-    SignatureRead,
     TrueUpCreate,
     TrueUpRead,
     TrueUpSummary,

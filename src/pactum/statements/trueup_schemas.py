@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from pactum.core.schemas import Amount, Currency, Input, LongText, Output
+from pactum.signatures.schemas import Meaning, SignatureRead
 
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Quarter = Annotated[int, Field(ge=1, le=4)]
@@ -95,7 +96,7 @@ class SignatureCreate(Input):
     version: Annotated[int, Field(ge=1, le=10**9)]
     password: Password
     printed_name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
-    meaning: Literal["approval", "authorship", "review", "responsibility"] = "approval"
+    meaning: Meaning = "approval"
     content_sha256: Sha256 | None = None
 
 
@@ -115,20 +116,6 @@ class CostLineRead(Output):
     version: int
     created_at: datetime
     true_up_version: int = Field(description="the true-up's version after this change")
-
-
-class SignatureRead(Output):
-    """A signature's manifestation: who, for which party, meaning, UTC time, validity."""
-
-    printed_name: str
-    party: str
-    role: str
-    meaning: str
-    signed_at: datetime
-    object_version: int
-    content_sha256: str
-    valid: bool
-    invalidated_at: datetime | None
 
 
 class TrueUpSummary(Output):

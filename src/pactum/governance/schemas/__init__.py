@@ -21,7 +21,6 @@ from pactum.governance.schemas.bodies import (
     SeatCreate,
     SeatRead,
     SeatUpdate,
-    SignatureRead,
 )
 from pactum.governance.schemas.common import (
     AbsenceRule,
@@ -50,6 +49,7 @@ from pactum.governance.schemas.decisions import (
     VoteCreate,
     VoteRead,
 )
+from pactum.signatures.schemas import SignatureRead
 
 __all__ = [
     "AbsenceRule",

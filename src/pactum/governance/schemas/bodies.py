@@ -21,6 +21,7 @@ from pactum.governance.schemas.common import (
     Rotation,
     Text,
 )
+from pactum.signatures.schemas import Meaning, SignatureRead
 
 
 class CommitteeCreate(Input):
@@ -281,21 +282,7 @@ class MinutesSign(Input):
     content_sha256: Annotated[
         str, StringConstraints(pattern=r"^[0-9a-fA-F]{64}$"), Field(examples=["0" * 64])
     ]
-    meaning: Literal["approval", "review", "authorship", "responsibility"] = "approval"
-
-
-class SignatureRead(Output):
-    """A signature manifestation."""
-
-    printed_name: str
-    party: str
-    role: str
-    meaning: str
-    signed_at: datetime
-    object_version: int
-    content_sha256: str
-    valid: bool
-    invalidated_at: datetime | None
+    meaning: Meaning = "approval"
 
 
 class MinutesRead(Output):
