@@ -9,11 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from pactum.auth.service import create_token, start_session
-from pactum.models import User
 from pactum.settings import Settings
-from pactum.web.session import COOKIE
-from tests.perf.test_query_bounds import counting
+from tests.perf.support import query_counts
 
 MAX_QUERIES = 20
 
@@ -21,14 +18,6 @@ MAX_QUERIES = 20
 def _measure(
     client: TestClient, db: Session, settings: Settings, engine: Engine, big: LargeAlliance
 ) -> dict[str, int]:
-    user = db.get(User, big.manager.user_id)
-    assert user is not None
-    assert big.manager.org_id is not None
-    token, _ = create_token(db, settings, user=user, org_id=big.manager.org_id, name="perf")
-    cookie, _web = start_session(db, settings, user, client="perf")
-    db.commit()
-    client.cookies.set(COOKIE, cookie)
-    headers = {"Authorization": f"Bearer {token}"}
     api = f"/api/v1/alliances/{big.alliance_id}"
     page = f"/alliances/{big.alliance_id}"
     urls = {
@@ -38,14 +27,7 @@ def _measure(
         "governance overview": f"{page}/governance",
         "committees (API)": f"{api}/committees",
     }
-    counts = {}
-    for name, url in urls.items():
-        client.get(url, headers=headers)
-        with counting(engine) as seen:
-            response = client.get(url, headers=headers)
-        assert response.status_code == 200, (name, response.text[:300])
-        counts[name] = len(seen)
-    return counts
+    return query_counts(client, db, settings, engine, big, urls)
 
 
 def test_governance_lists_use_a_bounded_number_of_queries(
