@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 
 from pactum import __version__
 from pactum.access import guard
+from pactum.accounts import joining as accounts_joining
 from pactum.accounts import pages as accounts_pages
 from pactum.agreements import api as agreements_api
 from pactum.agreements import pages as agreements_pages
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         app.include_router(router)
     for router in (
         accounts_pages.router,
+        accounts_joining.router,
         orgs_pages.router,
         alliances_pages.router,
         objectives_pages.router,

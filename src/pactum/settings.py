@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     # Uploaded files (agenda papers): where they are kept (default: DATA_DIR/files) and
     # the largest file accepted, in megabytes (DATA-3).
     files_dir: Path | None = None
+    # How long an invitation to join an organisation stays open.
+    invitation_days: int = Field(default=14, ge=1, le=90)
     max_upload_mb: int = Field(default=50, ge=1, le=10_000)
 
     @model_validator(mode="after")

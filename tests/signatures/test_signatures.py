@@ -19,7 +19,6 @@ from pactum.core.errors import Conflict, Forbidden, TooManyRequests, ValidationF
 from pactum.core.time import frozen
 from pactum.models import AuditEntry, Organisation, Signature, User
 from pactum.orgs import service as orgs
-from pactum.orgs.schemas import PersonCreate
 from pactum.settings import Settings
 from pactum.signatures import service as sig
 from tests.conftest import PASSWORD, World
@@ -154,17 +153,9 @@ def test_bad_name_meaning_or_role(db: Session, world: World, settings: Settings)
 
 def test_one_person_cannot_fill_two_slots(db: Session, world: World, settings: Settings) -> None:
     """A person who also administers party B signed for A; signing for B is refused."""
-    org_b = db.get(Organisation, world.orgs["B"])
-    orgs.create_user(
-        db,
-        Actor.system("test"),
-        org=org_b,
-        data=PersonCreate(
-            email="a_finance@example.com", name="A Finance", is_admin=True, password=PASSWORD
-        ),
-    )
-    user = db.get(User, world["a_finance"].user_id)
-    assert user is not None
+    org_b = db.get_one(Organisation, world.orgs["B"])
+    user = db.get_one(User, world["a_finance"].user_id)
+    orgs.provision_membership(db, Actor.system("test"), org=org_b, user=user, is_admin=True)
     as_b = next(m for m in active_memberships(db, user.id) if m.org_id == world.orgs["B"])
     view_b = open_alliance(db, principal_for(user, as_b), world.alliance_id)
     object_id = uuid.uuid4()

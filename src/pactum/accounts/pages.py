@@ -5,10 +5,9 @@ from __future__ import annotations
 import hmac
 import uuid
 from collections.abc import Mapping
-from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -20,12 +19,16 @@ from pactum.core.errors import (
     ValidationFailed,
 )
 from pactum.http.db import DbSession, SettingsDep
+from pactum.orgs import invitations
+from pactum.orgs import service as org_service
+from pactum.orgs.schemas import MeUpdate
 from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,
     attempt,
     client_of,
     form_errors,
+    form_version,
     int_field,
     page,
     parse_uuid,
@@ -35,11 +38,11 @@ from pactum.web.forms import (
 from pactum.web.session import (
     CsrfFailed,
     Form,
+    MaybeSession,
     RawForm,
     WebUser,
     check_pre_session_token,
     clear_session_cookie,
-    current_session,
     pre_session_token,
     set_session_cookie,
 )
@@ -50,7 +53,6 @@ router = APIRouter()
 # --- signing in and out --------------------------------------------------------------------
 
 BAD_CODE = "That code is not right or was already used; enter the next code your app shows."
-MaybeSession = Annotated[SessionInfo | None, Depends(current_session)]
 
 
 def _login_page(
@@ -191,6 +193,7 @@ def switch_org(db: DbSession, info: WebUser, form: Form) -> Response:
 # --- the account page ----------------------------------------------------------------------
 
 ACCOUNT_LABELS = {
+    "name": "Your full name",
     "current_password": "Current password",
     "new_password": "New password",
     "new_password_confirm": "New password again",
@@ -222,6 +225,7 @@ def _account_page(
         "account.html",
         {
             "user": user,
+            "invitations": invitations.for_person(db, user),
             "totp_secret": secret,
             "totp_qr": qr,
             "tokens": tokens,
@@ -239,6 +243,22 @@ def _account_page(
 def account(request: Request, db: DbSession, info: WebUser) -> HTMLResponse:
     """The signed-in person's profile, password, second factor and API tokens."""
     return _account_page(request, db, info)
+
+
+@router.post("/account/name", response_class=HTMLResponse)
+def change_name(request: Request, db: DbSession, info: WebUser, form: Form) -> Response:
+    """Change one's own name (only the person can; signatures keep the name signed)."""
+    name = form_field(form, "name")
+    try:
+        with attempt(db):
+            data = MeUpdate(name=name)
+            org_service.rename_self(
+                db, info.principal, data.name, expected_version=form_version(form)
+            )
+    except FORM_ERRORS as exc:
+        errors = form_errors(exc, {"name": "name"}, ACCOUNT_LABELS, form="name", thing="account")
+        return _account_page(request, db, info, errors=errors, values={"name": name})
+    return redirect("/account", "name_changed")
 
 
 @router.post("/account/password", response_class=HTMLResponse)

@@ -158,8 +158,7 @@ def complete_second_factor(
         return None
     key = f"totp:{user.id}"
     throttle.check(session, settings, key, client)
-    step = totp.matching_step(user.totp_secret, code)
-    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+    if not consume_totp(session, user, code):
         throttle.fail(session, settings, key, client)
         record(
             session,
@@ -171,7 +170,8 @@ def complete_second_factor(
         )
         return None
     throttle.succeed(session, settings, key, client)
-    user.totp_last_step = step
+    if not _revoke_pending(session, info.web_session):
+        return None  # a concurrent request completed this half-open session first
     info.web_session.revoked_at = utcnow()
     token = new_token()
     web = WebSession(
@@ -193,6 +193,17 @@ def complete_second_factor(
         new={"second_factor": "totp"},
     )
     return token, web
+
+
+def _revoke_pending(session: Session, web: WebSession) -> bool:
+    """End a half-open (second factor pending) session once: compare-and-set."""
+    result = session.execute(
+        update(WebSession)
+        .where(WebSession.id == web.id, WebSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return getattr(result, "rowcount", 0) == 1
 
 
 def _expired(settings: Settings, web: WebSession, now: datetime) -> bool:
@@ -242,25 +253,54 @@ def end_session(session: Session, info: SessionInfo) -> None:
     )
 
 
-def end_all_sessions_and_tokens(
+def end_sessions_and_tokens(
     session: Session, user_id: uuid.UUID, *, org_id: uuid.UUID | None = None
 ) -> None:
-    """Revoke every session of a user and their tokens (for one organisation, or all)."""
+    """Revoke a person's web sessions and API tokens acting for one organisation (ID-2: a
+    membership ended there ends nothing elsewhere), or all of them without ``org_id``."""
     now = utcnow()
-    session.execute(
-        update(WebSession)
-        .where(WebSession.user_id == user_id, WebSession.revoked_at.is_(None))
-        .values(revoked_at=now)
+    sessions = update(WebSession).where(
+        WebSession.user_id == user_id, WebSession.revoked_at.is_(None)
     )
     tokens = update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
     if org_id is not None:
+        sessions = sessions.where(WebSession.org_id == org_id)
         tokens = tokens.where(ApiToken.org_id == org_id)
-    session.execute(tokens.values(revoked_at=now))
+    session.execute(sessions.values(revoked_at=now).execution_options(synchronize_session=False))
+    session.execute(tokens.values(revoked_at=now).execution_options(synchronize_session=False))
+
+
+def consume_totp(session: Session, user: User, code: str) -> bool:
+    """Check a TOTP code and use it up atomically: the step is stored with a
+    compare-and-set (``totp_last_step`` below it), so one code signs in once even when
+    sent by several requests at the same moment (CONC-1)."""
+    if not user.totp_secret:
+        return False
+    step = totp.matching_step(user.totp_secret, code)
+    if step is None:
+        return False
+    result = session.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            User.totp_secret == user.totp_secret,
+            (User.totp_last_step.is_(None)) | (User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        return False
+    user.totp_last_step = step
+    return True
 
 
 def switch_org(session: Session, info: SessionInfo, org_id: uuid.UUID) -> None:
-    """Act for another organisation the user belongs to."""
-    membership = next((m for m in info.memberships if m.org_id == org_id), None)
+    """Act for another organisation the user is an active member of (read afresh, so a
+    membership just accepted counts)."""
+    membership = next(
+        (m for m in active_memberships(session, info.user.id) if m.org_id == org_id), None
+    )
     if membership is None:
         raise ValidationFailed("org_id", "you are not an active member of that organisation")
     info.web_session.org_id = org_id
@@ -394,11 +434,9 @@ def confirm_totp(session: Session, principal: Principal, user: User, code: str) 
     """Turn the second factor on once the user proves their app shows the right code."""
     if not user.totp_secret or user.totp_enabled:
         raise ValidationFailed("code", "start the set-up first")
-    step = totp.matching_step(user.totp_secret, code)
-    if step is None:
+    if not consume_totp(session, user, code):
         raise ValidationFailed("code", "does not match the code your app shows; try again")
     user.totp_enabled = True
-    user.totp_last_step = step
     record(
         session,
         actor=principal.actor,

@@ -10,8 +10,9 @@ from pydantic import ValidationError
 from pactum.audit.service import Actor
 from pactum.auth import service as auth
 from pactum.cli.context import console, err, session, settings
+from pactum.orgs import invitations
 from pactum.orgs import service as orgs
-from pactum.orgs.schemas import OrgCreate, PersonCreate
+from pactum.orgs.schemas import InvitationCreate, OrgCreate, PersonCreate
 
 admin_app = typer.Typer(help="Instance administrators.", no_args_is_help=True)
 org_app = typer.Typer(help="Organisations.", no_args_is_help=True)
@@ -85,12 +86,42 @@ def user_create(
     admin: Annotated[bool, typer.Option(help="Make them an organisation administrator.")] = False,
     title: Annotated[str, typer.Option(help="Job title.")] = "",
 ) -> None:
-    """Add a person to an organisation."""
+    """Create a new account in an organisation (an address that already has an account is
+    refused: invite its owner with ``pactum user invite`` instead)."""
     data = _person(email=email, name=name, password=password, is_admin=admin, title=title)
     with session() as db:
         organisation = orgs.find_org(db, org)
         orgs.create_user(db, CLI, org=organisation, data=data)
         console.print(f"{data.email} added to {organisation.name}.")
+
+
+@user_app.command("invite")
+def user_invite(
+    org: Annotated[str, typer.Option(help="Organisation name or id.")],
+    email: Annotated[str, typer.Option(help="The address to invite.")],
+    admin: Annotated[bool, typer.Option(help="Make them an organisation administrator.")] = False,
+    title: Annotated[str, typer.Option(help="Job title.")] = "",
+) -> None:
+    """Invite an address to an organisation and print its single-use link (for closed
+    networks without e-mail: hand the link to the person). They become a member when
+    they accept; the invitation e-mail is also sent when SMTP is configured."""
+    config = settings()
+    try:
+        data = InvitationCreate(email=email, title=title, is_admin=admin)
+    except ValidationError as exc:
+        for error in exc.errors():
+            err.print(f"[red]{'.'.join(str(p) for p in error['loc'])}:[/red] {error['msg']}")
+        raise typer.Exit(2) from exc
+    with session(config) as db:
+        organisation = orgs.find_org(db, org)
+        invitation = invitations.create_invitation(
+            db, config, org_id=organisation.id, actor=CLI, data=data
+        )
+        link = invitations.link(config, invitation)
+        expires = invitation.expires_at
+    until = f"{expires:%d %b %Y %H:%M} UTC"
+    console.print(f"Invitation to {organisation.name} for {data.email}, open until {until}:")
+    typer.echo(link)
 
 
 @token_app.command("create")

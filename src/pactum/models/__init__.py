@@ -49,7 +49,7 @@ from pactum.models.obligations import (
     Obligation,
     ReminderSent,
 )
-from pactum.models.orgs import Organisation, OrgMembership, User
+from pactum.models.orgs import INVITATION_STATUSES, Organisation, OrgInvitation, OrgMembership, User
 from pactum.models.scenarios import ValuationScenario
 from pactum.models.signatures import SIGNATURE_MEANINGS, Signature
 from pactum.models.statements import (
@@ -71,6 +71,7 @@ __all__ = [
     "CLAIM_STATUSES",
     "COMMITTEE_KINDS",
     "DECISION_STATUSES",
+    "INVITATION_STATUSES",
     "INVOICE_SOURCES",
     "ITEM_KINDS",
     "OBJECTIVE_KINDS",
@@ -111,6 +112,7 @@ __all__ = [
     "Notification",
     "Objective",
     "Obligation",
+    "OrgInvitation",
     "OrgMembership",
     "Organisation",
     "Payment",

@@ -64,3 +64,42 @@ class OrgMembership(Base):
 
     user: Mapped[User] = relationship(back_populates="memberships", lazy="raise")
     org: Mapped[Organisation] = relationship(lazy="raise")
+
+
+INVITATION_STATUSES = ("pending", "accepted", "declined", "revoked", "expired")
+
+
+class OrgInvitation(Base):
+    """An invitation to join an organisation, addressed to an e-mail address (ID-1).
+
+    Whether an account with that address exists plays no part until the person answers:
+    the inviter sees the same invitation either way. The link's token is derived from the
+    instance secret and ``nonce`` (so the e-mail can be sent later without storing it);
+    only its keyed hash is kept for the lookup. ``open_email`` holds the address while the
+    invitation is pending, so one organisation has one open invitation per address (a
+    constraint the database enforces under concurrent requests).
+    """
+
+    __tablename__ = "org_invitations"
+    __table_args__ = (UniqueConstraint("org_id", "open_email"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    org_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    open_email: Mapped[str | None] = mapped_column(String(320), default=None)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    invited_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    invited_by_name: Mapped[str] = mapped_column(String(200), default="")
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), default=None)
+    email_pending: Mapped[bool] = mapped_column(Boolean, default=True)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    version: Mapped[int] = mapped_column(default=1)
+
+    org: Mapped[Organisation] = relationship(lazy="raise")

@@ -253,6 +253,16 @@ def load(session: Session) -> bool:
     }
     users: dict[str, User] = {}
     for person in PEOPLE:
+        if person.email in users:  # a second organisation: the operator provisions it
+            orgs.provision_membership(
+                session,
+                system,
+                org=session.get_one(Organisation, org_ids[person.org]),
+                user=users[person.email],
+                title=person.title,
+                is_admin=person.is_admin,
+            )
+            continue
         users[person.email] = orgs.create_user(
             session,
             system,

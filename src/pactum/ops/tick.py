@@ -17,12 +17,15 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from pactum.core.db import transaction
 from pactum.core.time import utcnow
 from pactum.files.service import sweep_orphans
 from pactum.governance.service import jobs as governance_jobs
 from pactum.notify.mail import Mailer
 from pactum.notify.outbox import send_pending
 from pactum.obligations.reminders import send_reminders
+from pactum.ops.account_mail import send_invitations
+from pactum.orgs.invitations import expire_due
 from pactum.settings import Settings
 
 log = logging.getLogger("pactum.tick")
@@ -91,6 +94,22 @@ def notification_emails(context: TickContext) -> JobResult:
     )
 
 
+def invitation_expiries(context: TickContext) -> JobResult:
+    """Invitations whose time ran out are recorded as expired (the system as actor, the
+    expiry as effective time)."""
+    with transaction(context.factory) as session:
+        expired = expire_due(session)
+    return JobResult(f"{expired} invitation(s) expired", acted=expired > 0)
+
+
+def invitation_emails(context: TickContext) -> JobResult:
+    """E-mail the invitations to join an organisation not yet sent."""
+    report = send_invitations(context.factory, context.mailer, context.settings)
+    return JobResult(
+        report.summary(), acted=bool(report.sent or report.failed), failed=report.failed > 0
+    )
+
+
 SWEEP_EVERY_SECONDS = 3600
 
 
@@ -106,6 +125,8 @@ JOBS: Sequence[tuple[str, Job]] = (
     ("decision escalations", decision_escalations),
     ("governance reminders", governance_reminders),
     ("notification e-mails", notification_emails),
+    ("invitation expiries", invitation_expiries),
+    ("invitation e-mails", invitation_emails),
     ("orphan files", orphan_files),
 )
 

@@ -9,11 +9,21 @@ from fastapi import APIRouter, Response, status
 
 from pactum.auth import service as auth_service
 from pactum.core.schemas import Input, Output
+from pactum.core.time import utcnow
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession, SettingsDep
-from pactum.models import User
-from pactum.orgs import service
-from pactum.orgs.schemas import MeRead, OrgRead, PersonCreate, PersonRead, PersonUpdate
+from pactum.models import OrgInvitation, User
+from pactum.orgs import invitations, service
+from pactum.orgs.schemas import (
+    InvitationCreate,
+    InvitationRead,
+    MeRead,
+    MeUpdate,
+    MyInvitationRead,
+    OrgRead,
+    PersonRead,
+    PersonUpdate,
+)
 
 router = APIRouter(prefix="/api/v1", tags=["people"])
 
@@ -43,18 +53,85 @@ class TokenCreated(TokenRead):
     token: str
 
 
-@router.get("/me", response_model=MeRead)
-def me_read(me: ApiPrincipal) -> MeRead:
-    """Who the token belongs to and which organisation it acts for."""
+def _me(me: ApiPrincipal, user: User) -> MeRead:
     return MeRead(
         id=me.user_id,
         email=me.email,
-        name=me.name,
+        name=user.name,
         org_id=me.org_id,
         org_name=me.org_name,
         is_org_admin=me.is_org_admin,
         is_instance_admin=me.is_instance_admin,
+        version=user.version,
     )
+
+
+@router.get("/me", response_model=MeRead)
+def me_read(db: DbSession, me: ApiPrincipal, response: Response) -> MeRead:
+    """Who the token belongs to and which organisation it acts for."""
+    user = db.get(User, me.user_id)
+    assert user is not None
+    response.headers["ETag"] = etag(user.version)
+    return _me(me, user)
+
+
+@router.patch("/me", response_model=MeRead)
+def me_update(
+    body: MeUpdate, db: DbSession, me: ApiPrincipal, expected: IfMatch, response: Response
+) -> MeRead:
+    """Change one's own name (If-Match); only the person can. What was signed or audited
+    keeps the name it was made with."""
+    user = service.rename_self(db, me, body.name, expected_version=expected)
+    response.headers["ETag"] = etag(user.version)
+    return _me(me, user)
+
+
+def _my_invitation(invitation: OrgInvitation) -> MyInvitationRead:
+    return MyInvitationRead(
+        id=invitation.id,
+        org_id=invitation.org_id,
+        org_name=invitation.org.name,
+        title=invitation.title,
+        is_admin=invitation.is_admin,
+        invited_by_name=invitation.invited_by_name,
+        created_at=invitation.created_at,
+        expires_at=invitation.expires_at,
+    )
+
+
+@router.get("/me/invitations", response_model=list[MyInvitationRead], tags=["people"])
+def my_invitations(db: DbSession, me: ApiPrincipal) -> list[MyInvitationRead]:
+    """Open invitations addressed to the caller's e-mail address."""
+    user = db.get(User, me.user_id)
+    assert user is not None
+    return [_my_invitation(i) for i in invitations.for_person(db, user)]
+
+
+@router.post(
+    "/me/invitations/{invitation_id}/accept",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["people"],
+)
+def accept_my_invitation(invitation_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> Response:
+    """Accept an invitation addressed to the caller: they become a member (a token acts
+    for one organisation: create one for the new organisation to act there)."""
+    user = db.get(User, me.user_id)
+    assert user is not None
+    invitations.accept_mine(db, user, invitation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/me/invitations/{invitation_id}/decline",
+    status_code=status.HTTP_204_NO_CONTENT,
+    tags=["people"],
+)
+def decline_my_invitation(invitation_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> Response:
+    """Decline an invitation addressed to the caller."""
+    user = db.get(User, me.user_id)
+    assert user is not None
+    invitations.decline_mine(db, user, invitation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/organisations", response_model=list[OrgRead])
@@ -69,14 +146,35 @@ def list_people(db: DbSession, me: ApiPrincipal) -> list[PersonRead]:
     return [PersonRead.model_validate(p.as_dict()) for p in service.list_people(db, me)]
 
 
-@router.post("/people", response_model=PersonRead, status_code=status.HTTP_201_CREATED)
-def add_person(
-    body: PersonCreate, db: DbSession, me: ApiPrincipal, response: Response
-) -> PersonRead:
-    """Add a person to the caller's organisation (administrators)."""
-    person = service.add_person(db, me, body)
-    response.headers["ETag"] = etag(person.version)
-    return PersonRead.model_validate(person.as_dict())
+def _invitation(invitation: OrgInvitation) -> InvitationRead:
+    read = InvitationRead.model_validate(invitation)
+    read.status = invitations.status_of(invitation, utcnow())
+    return read
+
+
+@router.get("/people/invitations", response_model=list[InvitationRead])
+def list_people_invitations(db: DbSession, me: ApiPrincipal) -> list[InvitationRead]:
+    """Invitations to the caller's organisation not yet accepted (administrators)."""
+    return [_invitation(i) for i in invitations.list_invitations(db, me)]
+
+
+@router.post(
+    "/people/invitations", response_model=InvitationRead, status_code=status.HTTP_202_ACCEPTED
+)
+def invite(
+    body: InvitationCreate, db: DbSession, settings: SettingsDep, me: ApiPrincipal
+) -> InvitationRead:
+    """Invite an e-mail address to the caller's organisation (administrators). The answer
+    is the same whether or not the address has an account: the person becomes a member
+    only when they accept (ID-1)."""
+    return _invitation(invitations.invite(db, settings, me, body))
+
+
+@router.delete("/people/invitations/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_invitation(invitation_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> Response:
+    """Withdraw an open invitation (administrators); its link stops working."""
+    invitations.revoke(db, me, invitation_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/people/{user_id}", response_model=PersonRead)
@@ -98,7 +196,8 @@ def update_person(
     expected: IfMatch,
     response: Response,
 ) -> PersonRead:
-    """Edit or deactivate a person (If-Match); deactivation ends sessions and tokens."""
+    """Change a membership: job title, administrator, active (If-Match). Deactivating ends
+    the person's sessions and tokens acting for this organisation only."""
     person = service.update_person(db, me, user_id, body, expected_version=expected)
     response.headers["ETag"] = etag(person.version)
     return PersonRead.model_validate(person.as_dict())

@@ -13,10 +13,11 @@ from sqlalchemy import func, select
 
 from pactum.access import Principal
 from pactum.core.errors import Forbidden
-from pactum.http.db import DbSession
+from pactum.core.time import utcnow
+from pactum.http.db import DbSession, SettingsDep
 from pactum.models import OrgMembership
-from pactum.orgs import service
-from pactum.orgs.schemas import OrgCreate, PersonCreate, PersonUpdate
+from pactum.orgs import invitations, service
+from pactum.orgs.schemas import InvitationCreate, OrgCreate, PersonUpdate
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     FORM_ERRORS,
@@ -34,10 +35,8 @@ router = APIRouter()
 
 PERSON_LABELS = {
     "email": "E-mail address",
-    "name": "Full name",
     "title": "Job title",
     "is_admin": "Administrator",
-    "password": "Initial password",
     "active": "Status",
 }
 PERSON_FIELDS = {k: k for k in PERSON_LABELS}
@@ -61,9 +60,13 @@ def _people_rows(people: list[service.Person]) -> list[list[Any]]:
 
 @router.get("/people", response_class=HTMLResponse)
 def people(request: Request, db: DbSession, info: WebUser) -> HTMLResponse:
-    """Everyone in the caller's organisation (administrators)."""
+    """Everyone in the caller's organisation, and the invitations not yet accepted
+    (administrators)."""
     found = service.list_people(db, info.principal)
-    return page(request, "people.html", {"people": found}, nav="people")
+    invited = invitations.list_invitations(db, info.principal)
+    now = utcnow()
+    shown = [(i, invitations.status_of(i, now)) for i in invited]
+    return page(request, "people.html", {"people": found, "invitations": shown}, nav="people")
 
 
 @router.get("/people.{fmt}")
@@ -81,28 +84,26 @@ def _require_org_admin(principal: Principal) -> None:
 
 @router.get("/people/new", response_class=HTMLResponse)
 def person_new(request: Request, info: WebUser) -> HTMLResponse:
-    """The form to add a person to the caller's organisation."""
+    """The form to invite a person to the caller's organisation."""
     _require_org_admin(info.principal)
     return page(request, "person_new.html", {"values": {}}, nav="people")
 
 
 @router.post("/people/new", response_class=HTMLResponse)
-def person_add(request: Request, db: DbSession, info: WebUser, form: Form) -> Response:
-    """Add a person to the caller's organisation."""
-    values = {k: field(form, k) for k in ("email", "name", "title")}
+def person_invite(
+    request: Request, db: DbSession, settings: SettingsDep, info: WebUser, form: Form
+) -> Response:
+    """Invite a person (by e-mail) to the caller's organisation; they join on accepting."""
+    values = {k: field(form, k) for k in ("email", "title")}
     values["is_admin"] = "on" if checkbox(form, "is_admin") else ""
     try:
         with attempt(db):
-            data = PersonCreate(
-                email=values["email"],
-                name=values["name"],
-                title=values["title"],
-                is_admin=bool(values["is_admin"]),
-                password=str(form.get("password", "")),
+            data = InvitationCreate(
+                email=values["email"], title=values["title"], is_admin=bool(values["is_admin"])
             )
-            service.add_person(db, info.principal, data)
+            invitations.invite(db, settings, info.principal, data)
     except FORM_ERRORS as exc:
-        errors = form_errors(exc, PERSON_FIELDS, PERSON_LABELS, thing="person")
+        errors = form_errors(exc, PERSON_FIELDS, PERSON_LABELS, thing="invitation")
         return page(
             request,
             "person_new.html",
@@ -110,7 +111,16 @@ def person_add(request: Request, db: DbSession, info: WebUser, form: Form) -> Re
             status_code=errors.status_code,
             nav="people",
         )
-    return redirect("/people", "person_added")
+    return redirect("/people", "invitation_sent")
+
+
+@router.post("/people/invitations/{invitation_id}/revoke", response_class=HTMLResponse)
+def invitation_revoke(
+    request: Request, invitation_id: uuid.UUID, db: DbSession, info: WebUser, form: Form
+) -> Response:
+    """Withdraw an invitation not yet answered; its link stops working."""
+    invitations.revoke(db, info.principal, invitation_id)
+    return redirect("/people", "invitation_revoked")
 
 
 def _edit_page(
@@ -122,7 +132,6 @@ def _edit_page(
     version: int | None = None,
 ) -> HTMLResponse:
     shown = {
-        "name": person.user.name,
         "title": person.membership.title,
         "is_admin": "on" if person.membership.is_admin else "",
     }
@@ -152,14 +161,12 @@ def person_edit(request: Request, user_id: uuid.UUID, db: DbSession, info: WebUs
 def person_update(
     request: Request, user_id: uuid.UUID, db: DbSession, info: WebUser, form: Form
 ) -> Response:
-    """Save a person's name, job title and administrator flag."""
-    values = {k: field(form, k) for k in ("name", "title")}
+    """Save a member's job title and administrator flag (their name is their own)."""
+    values = {"title": field(form, "title")}
     values["is_admin"] = "on" if checkbox(form, "is_admin") else ""
     try:
         with attempt(db):
-            data = PersonUpdate(
-                name=values["name"], title=values["title"], is_admin=bool(values["is_admin"])
-            )
+            data = PersonUpdate(title=values["title"], is_admin=bool(values["is_admin"]))
             service.update_person(
                 db, info.principal, user_id, data, expected_version=form_version(form)
             )
@@ -198,18 +205,11 @@ ORG_LABELS = {
     "org_name": "Organisation name",
     "org_kind": "Kind",
     "require_totp": "Require a second factor",
-    "admin_name": "Administrator's full name",
     "admin_email": "Administrator's e-mail address",
     "admin_title": "Administrator's job title",
-    "admin_password": "Initial password",
 }
 ORG_FIELDS = {"name": "org_name", "kind": "org_kind", "require_totp": "require_totp"}
-ADMIN_FIELDS = {
-    "name": "admin_name",
-    "email": "admin_email",
-    "title": "admin_title",
-    "password": "admin_password",
-}
+ADMIN_FIELDS = {"email": "admin_email", "title": "admin_title"}
 ORG_KINDS = ["company", "university", "research institute", "investor", "other"]
 
 
@@ -251,17 +251,17 @@ def organisations(request: Request, db: DbSession, info: WebUser) -> HTMLRespons
 
 
 @router.post("/admin/organisations", response_class=HTMLResponse)
-def organisation_create(request: Request, db: DbSession, info: WebUser, form: Form) -> Response:
-    """Create an organisation with its first administrator (instance administrators)."""
+def organisation_create(
+    request: Request, db: DbSession, settings: SettingsDep, info: WebUser, form: Form
+) -> Response:
+    """Create an organisation and invite its first administrator (instance administrators);
+    an address that already has an account joins only when its owner accepts."""
     service.require_instance_admin(info.principal)
-    values = {
-        k: field(form, k)
-        for k in ("org_name", "org_kind", "admin_name", "admin_email", "admin_title")
-    }
+    values = {k: field(form, k) for k in ("org_name", "org_kind", "admin_email", "admin_title")}
     values["require_totp"] = "on" if checkbox(form, "require_totp") else ""
     errors = FormErrors()
     org_data: OrgCreate | None = None
-    person_data: PersonCreate | None = None
+    invitation: InvitationCreate | None = None
     try:
         org_data = OrgCreate(
             name=values["org_name"],
@@ -271,22 +271,25 @@ def organisation_create(request: Request, db: DbSession, info: WebUser, form: Fo
     except pydantic.ValidationError as exc:
         errors.merge(form_errors(exc, ORG_FIELDS, ORG_LABELS))
     try:
-        person_data = PersonCreate(
-            email=values["admin_email"],
-            name=values["admin_name"],
-            title=values["admin_title"],
-            is_admin=True,
-            password=str(form.get("admin_password", "")),
+        invitation = InvitationCreate(
+            email=values["admin_email"], title=values["admin_title"], is_admin=True
         )
     except pydantic.ValidationError as exc:
         errors.merge(form_errors(exc, ADMIN_FIELDS, ORG_LABELS))
     stage = ORG_FIELDS
-    if org_data is not None and person_data is not None:
+    if org_data is not None and invitation is not None:
         try:
             with attempt(db):
                 org = service.create_org(db, info.principal.actor, org_data)
                 stage = ADMIN_FIELDS
-                service.create_user(db, info.principal.actor, org=org, data=person_data)
+                invitations.create_invitation(
+                    db,
+                    settings,
+                    org_id=org.id,
+                    actor=info.principal.actor,
+                    data=invitation,
+                    invited_by_id=info.principal.user_id,
+                )
         except FORM_ERRORS as exc:
             errors = form_errors(exc, stage, ORG_LABELS, thing="organisation")
     if errors:

@@ -36,10 +36,51 @@ class PersonCreate(Input):
     password: str = Field(min_length=12, max_length=256)
 
 
-class PersonUpdate(Input):
-    """Editable fields of a person (by their organisation's administrator)."""
+class InvitationCreate(Input):
+    """An invitation to join the caller's organisation, addressed to an e-mail address.
 
-    name: Name | None = None
+    The person chooses their own name and password (or uses their existing account) when
+    they accept; the organisation sets only its membership: job title and administrator.
+    """
+
+    email: EmailStr
+    title: ShortText = ""
+    is_admin: bool = False
+
+
+class InvitationRead(Output):
+    """An invitation as the inviting organisation sees it (the same whether or not the
+    address has an account)."""
+
+    id: uuid.UUID
+    email: str
+    title: str
+    is_admin: bool
+    status: str
+    invited_by_name: str
+    created_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None
+
+
+class MyInvitationRead(Output):
+    """An invitation addressed to the caller."""
+
+    id: uuid.UUID
+    org_id: uuid.UUID
+    org_name: str
+    title: str
+    is_admin: bool
+    invited_by_name: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class PersonUpdate(Input):
+    """What an organisation manages of a member: the membership (job title, administrator,
+    active for this organisation). The person's name, password, second factor and
+    sessions are theirs alone (ID-1)."""
+
     title: ShortText | None = None
     is_admin: bool | None = None
     active: bool | None = None
@@ -59,6 +100,13 @@ class PersonRead(Output):
     created_at: datetime
 
 
+class MeUpdate(Input):
+    """What a person changes of their own account here: the name shown everywhere (a
+    signature keeps the printed name it was signed with)."""
+
+    name: Name
+
+
 class MeRead(Output):
     """The caller."""
 
@@ -69,3 +117,4 @@ class MeRead(Output):
     org_name: str
     is_org_admin: bool
     is_instance_admin: bool
+    version: int

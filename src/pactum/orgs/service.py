@@ -1,5 +1,6 @@
-"""Organisations and people: instance administrators create organisations, organisation
-administrators add, edit and deactivate their own people."""
+"""Organisations and people: instance administrators create organisations; organisation
+administrators invite people (:mod:`pactum.orgs.invitations`) and manage memberships; a
+person's account (name, password, second factor, sessions) is theirs alone (ID-1)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
 from pactum.access import Principal
 from pactum.audit.service import SYSTEM_CHAIN, Actor, org_chain, record
 from pactum.auth import passwords
-from pactum.auth.service import end_all_sessions_and_tokens, normalise_email
+from pactum.auth.service import end_sessions_and_tokens, normalise_email
 from pactum.core.errors import Conflict, Forbidden, NotFound
 from pactum.core.updates import check_version
 from pactum.models import Organisation, OrgMembership, User
@@ -108,29 +109,25 @@ def create_user(
     data: PersonCreate,
     is_instance_admin: bool = False,
 ) -> User:
-    """Create a person (or add an existing e-mail to another organisation)."""
+    """Create a new account, in ``org`` when given (operators: the command line, the demo
+    loader). An address that already has an account is refused: an existing person joins
+    an organisation only by accepting an invitation (ID-1)."""
     email = normalise_email(str(data.email))
     passwords.check_policy(data.password, email=email)
-    user = session.execute(select(User).where(User.email == email)).scalar_one_or_none()
-    if user is None:
-        user = User(
-            email=email,
-            name=data.name,
-            password_hash=passwords.hash_password(data.password),
-            is_instance_admin=is_instance_admin,
+    if session.execute(select(User.id).where(User.email == email)).first() is not None:
+        raise Conflict(
+            f"email: {email} is already registered; invite the person to the organisation "
+            "instead (they join when they accept)"
         )
-        session.add(user)
-        session.flush()
-    elif org is None:
-        raise Conflict(f"email: {email} is already registered")
+    user = User(
+        email=email,
+        name=data.name,
+        password_hash=passwords.hash_password(data.password),
+        is_instance_admin=is_instance_admin,
+    )
+    session.add(user)
+    session.flush()
     if org is not None:
-        exists = session.execute(
-            select(OrgMembership.id).where(
-                OrgMembership.org_id == org.id, OrgMembership.user_id == user.id
-            )
-        ).first()
-        if exists:
-            raise Conflict(f"email: {email} is already a member of {org.name}")
         session.add(
             OrgMembership(org_id=org.id, user_id=user.id, is_admin=data.is_admin, title=data.title)
         )
@@ -151,6 +148,33 @@ def create_user(
         },
     )
     return user
+
+
+def provision_membership(
+    session: Session,
+    actor: Actor,
+    *,
+    org: Organisation,
+    user: User,
+    title: str = "",
+    is_admin: bool = False,
+) -> OrgMembership:
+    """Put an existing account in another organisation without an invitation: only for
+    operators who hold the database anyway (the demo loader); people and administrators
+    go through :mod:`pactum.orgs.invitations`."""
+    membership = OrgMembership(org_id=org.id, user_id=user.id, is_admin=is_admin, title=title)
+    session.add(membership)
+    session.flush()
+    record(
+        session,
+        actor=actor,
+        action="person.join",
+        object_type="user",
+        object_id=user.id,
+        chain=org_chain(org.id),
+        new={"email": user.email, "name": user.name, "title": title, "is_admin": is_admin},
+    )
+    return membership
 
 
 def _require_org_admin(principal: Principal) -> uuid.UUID:
@@ -202,13 +226,40 @@ def get_person(session: Session, principal: Principal, user_id: uuid.UUID) -> Pe
     return Person(membership.user, membership)
 
 
-def add_person(session: Session, principal: Principal, data: PersonCreate) -> Person:
-    """Add a person to the caller's organisation."""
+def _locked_person(session: Session, principal: Principal, user_id: uuid.UUID) -> Person:
+    """The person with their membership row locked, after the organisation's row: edits of
+    one organisation's memberships are serialised, so "keep one administrator" holds
+    under concurrent requests (CONC-1)."""
     org_id = _require_org_admin(principal)
-    org = session.get(Organisation, org_id)
-    assert org is not None
-    user = create_user(session, principal.actor, org=org, data=data)
-    return get_person(session, principal, user.id)
+    session.execute(
+        select(Organisation.id).where(Organisation.id == org_id).with_for_update()
+    ).first()
+    membership = session.execute(
+        select(OrgMembership)
+        .where(OrgMembership.org_id == org_id, OrgMembership.user_id == user_id)
+        .options(joinedload(OrgMembership.user))
+        .with_for_update(of=OrgMembership)
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if membership is None:
+        raise NotFound()
+    return Person(membership.user, membership)
+
+
+def _other_admins(session: Session, org_id: uuid.UUID, user_id: uuid.UUID) -> int:
+    return int(
+        session.execute(
+            select(func.count(OrgMembership.id))
+            .join(User, User.id == OrgMembership.user_id)
+            .where(
+                OrgMembership.org_id == org_id,
+                OrgMembership.user_id != user_id,
+                OrgMembership.is_admin.is_(True),
+                OrgMembership.active.is_(True),
+                User.active.is_(True),
+            )
+        ).scalar_one()
+    )
 
 
 def update_person(
@@ -219,8 +270,14 @@ def update_person(
     *,
     expected_version: int | None,
 ) -> Person:
-    """Edit or (de)activate a person; deactivation ends their sessions and tokens at once."""
-    person = get_person(session, principal, user_id)
+    """Change a membership: job title, administrator, active for this organisation.
+
+    Deactivating ends only the sessions and tokens acting for this organisation (ID-2);
+    the person's other organisations are not touched. The organisation keeps at least one
+    active administrator.
+    """
+    get_person(session, principal, user_id)  # 404 outside the organisation, 403 for others
+    person = _locked_person(session, principal, user_id)
     membership = person.membership
     check_version(expected_version, membership.version)
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
@@ -230,18 +287,20 @@ def update_person(
         raise Conflict("active: you cannot deactivate or demote yourself")
     old: dict[str, Any] = {}
     new: dict[str, Any] = {}
-    if "name" in changes and changes["name"] != person.user.name:
-        old["name"], new["name"] = person.user.name, changes["name"]
-        person.user.name = changes["name"]
     for key in ("title", "is_admin", "active"):
         if key in changes and changes[key] != getattr(membership, key):
             old[key], new[key] = getattr(membership, key), changes[key]
-            setattr(membership, key, changes[key])
     if not new:
         return person
+    stays_admin = new.get("is_admin", membership.is_admin) and new.get("active", membership.active)
+    was_admin = membership.is_admin and membership.active
+    if was_admin and not stays_admin and not _other_admins(session, membership.org_id, user_id):
+        raise Conflict("is_admin: the organisation must keep at least one active administrator")
+    for key, value in new.items():
+        setattr(membership, key, value)
     membership.version += 1
     if new.get("active") is False:
-        end_all_sessions_and_tokens(session, user_id, org_id=membership.org_id)
+        end_sessions_and_tokens(session, user_id, org_id=membership.org_id)
     record(
         session,
         actor=principal.actor,
@@ -254,3 +313,42 @@ def update_person(
     )
     session.flush()
     return person
+
+
+def rename_self(
+    session: Session, principal: Principal, name: str, *, expected_version: int | None
+) -> User:
+    """Change one's own name (ID-1). It is shown from now on; what was signed or audited
+    keeps the name it was made with. Recorded in each of the person's organisations."""
+    user = session.execute(
+        select(User)
+        .where(User.id == principal.user_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    check_version(expected_version, user.version)
+    name = " ".join(name.split())
+    if name == user.name:
+        return user
+    old = user.name
+    user.name = name
+    user.version += 1
+    org_ids: list[uuid.UUID | None] = list(
+        session.execute(
+            select(OrgMembership.org_id).where(OrgMembership.user_id == user.id)
+        ).scalars()
+    )
+    # Each organisation's chain names only itself: none learns the person's others.
+    for org_id in org_ids or [None]:
+        record(
+            session,
+            actor=Actor(user.id, org_id, name),
+            action="person.rename",
+            object_type="user",
+            object_id=user.id,
+            chain=org_chain(org_id) if org_id else SYSTEM_CHAIN,
+            old={"name": old},
+            new={"name": name},
+        )
+    session.flush()
+    return user

@@ -26,11 +26,21 @@ DONE_MESSAGES: dict[str, str] = {
     "totp_disabled": "Your second factor is off.",
     "token_revoked": "The token was revoked; it no longer works.",
     "org_switched": "You switched organisation.",
-    "person_added": "The person was added to your organisation.",
+    "invitation_sent": (
+        "Invitation sent. The person becomes a member of your organisation when they accept."
+    ),
+    "invitation_revoked": "The invitation was withdrawn; its link no longer works.",
+    "joined": "You accepted the invitation and joined the organisation.",
+    "joined_sign_in": "You joined the organisation. Sign in to continue.",
+    "invitation_declined_self": "You declined the invitation.",
+    "name_changed": "Your name was changed. What you signed keeps the name you signed with.",
     "person_updated": "Changes saved.",
-    "person_deactivated": "The person was deactivated; their sessions and tokens were ended.",
+    "person_deactivated": (
+        "The membership was deactivated; their sessions and tokens for your organisation "
+        "were ended."
+    ),
     "person_reactivated": "The person was reactivated.",
-    "org_created": "The organisation and its first administrator were created.",
+    "org_created": "The organisation was created and its first administrator invited.",
     "alliance_created": "Alliance proposed. The partner's administrators will see the invitation.",
     "alliance_updated": "Alliance details saved.",
     "status_changed": "The alliance moved to its new stage.",

@@ -88,6 +88,9 @@ def current_session(request: Request, db: DbSession, settings: SettingsDep) -> S
     return info
 
 
+MaybeSession = Annotated[SessionInfo | None, Depends(current_session)]
+
+
 def _needs_enrolment(db: Session, info: SessionInfo) -> bool:
     if info.user.totp_enabled or info.principal.org_id is None:
         return False
