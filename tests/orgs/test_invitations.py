@@ -43,7 +43,9 @@ class CapturingMailer:
 def invite(client: TestClient, world: World, email: str, **extra: Any) -> dict[str, Any]:
     """Invite ``email`` to A as A's administrator (API); the answer's body."""
     response = client.post(
-        "/api/v1/people/invitations", headers=world["a_admin"].headers, json={"email": email, **extra}
+        "/api/v1/people/invitations",
+        headers=world["a_admin"].headers,
+        json={"email": email, **extra},
     )
     assert response.status_code == 202, response.text
     body: dict[str, Any] = response.json()
@@ -83,7 +85,8 @@ def test_inviting_an_existing_account_answers_as_for_a_new_address(
         k: v for k, v in fresh.items() if k not in VOLATILE
     }
     assert set(existing) == set(fresh)
-    assert "name" not in existing and "totp_enabled" not in existing
+    assert "name" not in existing
+    assert "totp_enabled" not in existing
     assert "c_admin@example.com" not in member_emails(client, world)
     person = client.get(
         f"/api/v1/people/{world['c_admin'].user_id}", headers=world["a_admin"].headers
@@ -91,7 +94,8 @@ def test_inviting_an_existing_account_answers_as_for_a_new_address(
     assert person.status_code == 404
     listed = client.get("/api/v1/people/invitations", headers=world["a_admin"].headers).json()
     shown = next(i for i in listed if i["email"] == "c_admin@example.com")
-    assert shown["status"] == "pending" and "name" not in shown
+    assert shown["status"] == "pending"
+    assert "name" not in shown
 
 
 def test_the_people_page_shows_an_invitation_without_the_accounts_name(
@@ -129,7 +133,8 @@ def test_an_existing_person_accepts_in_the_app_and_keeps_their_account(
             OrgMembership.org_id == world.orgs["A"],
         )
     ).scalar_one()
-    assert membership.title == "Adviser" and not membership.is_admin
+    assert membership.title == "Adviser"
+    assert not membership.is_admin
     assert db.get(User, world["c_admin"].user_id).name == "C Admin"  # type: ignore[union-attr]
 
 
@@ -221,9 +226,7 @@ def test_declining_tells_the_organisation_nothing_of_the_account(
     assert answer.status_code == 204
     listed = client.get("/api/v1/people/invitations", headers=world["a_admin"].headers).json()
     assert next(i for i in listed if i["id"] == created["id"])["status"] == "declined"
-    entries = db.execute(
-        select(AuditEntry).where(AuditEntry.object_id == created["id"])
-    ).scalars()
+    entries = db.execute(select(AuditEntry).where(AuditEntry.object_id == created["id"])).scalars()
     for entry in entries:
         assert entry.actor_name != "C Admin"
         assert entry.actor_user_id != world["c_admin"].user_id

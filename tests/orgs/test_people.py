@@ -101,13 +101,14 @@ def test_a_person_renames_themselves_and_what_they_signed_keeps_the_old_name(
     assert stale.status_code == 412
     db.expire_all()
     signature = db.execute(
-        select(Signature).where(Signature.object_id == object_id).execution_options(
-            pactum_scoped=True
-        )
+        select(Signature)
+        .where(Signature.object_id == object_id)
+        .execution_options(pactum_scoped=True)
     ).scalar_one()
     assert signature.printed_name == "A Finance"
     signed = db.execute(
-        select(AuditEntry).where(AuditEntry.action == "signature.sign")
+        select(AuditEntry)
+        .where(AuditEntry.action == "signature.sign")
         .where(AuditEntry.new_values.contains(str(object_id)))
     ).scalar_one()
     assert signed.actor_name == "A Finance"
@@ -117,7 +118,8 @@ def test_a_person_renames_themselves_and_what_they_signed_keeps_the_old_name(
         )
     ).scalar_one()
     assert rename.chain == org_chain(world.orgs["A"])
-    assert "A Finance" in rename.old_values and "Ada Finance" in rename.new_values
+    assert "A Finance" in rename.old_values
+    assert "Ada Finance" in rename.new_values
 
 
 def test_the_account_page_changes_ones_own_name(
