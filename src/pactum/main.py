@@ -10,6 +10,7 @@ from pactum import __version__
 from pactum.access import guard
 from pactum.accounts import joining as accounts_joining
 from pactum.accounts import pages as accounts_pages
+from pactum.accounts import recovery as accounts_recovery
 from pactum.agreements import api as agreements_api
 from pactum.agreements import pages as agreements_pages
 from pactum.alliances import api as alliances_api
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     for router in (
         accounts_pages.router,
         accounts_joining.router,
+        accounts_recovery.router,
         orgs_pages.router,
         alliances_pages.router,
         objectives_pages.router,

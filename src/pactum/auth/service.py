@@ -254,10 +254,15 @@ def end_session(session: Session, info: SessionInfo) -> None:
 
 
 def end_sessions_and_tokens(
-    session: Session, user_id: uuid.UUID, *, org_id: uuid.UUID | None = None
+    session: Session,
+    user_id: uuid.UUID,
+    *,
+    org_id: uuid.UUID | None = None,
+    sessions_only: bool = False,
 ) -> None:
     """Revoke a person's web sessions and API tokens acting for one organisation (ID-2: a
-    membership ended there ends nothing elsewhere), or all of them without ``org_id``."""
+    membership ended there ends nothing elsewhere), or all of them without ``org_id``
+    (only the web sessions with ``sessions_only``)."""
     now = utcnow()
     sessions = update(WebSession).where(
         WebSession.user_id == user_id, WebSession.revoked_at.is_(None)
@@ -267,7 +272,8 @@ def end_sessions_and_tokens(
         sessions = sessions.where(WebSession.org_id == org_id)
         tokens = tokens.where(ApiToken.org_id == org_id)
     session.execute(sessions.values(revoked_at=now).execution_options(synchronize_session=False))
-    session.execute(tokens.values(revoked_at=now).execution_options(synchronize_session=False))
+    if not sessions_only:
+        session.execute(tokens.values(revoked_at=now).execution_options(synchronize_session=False))
 
 
 def consume_totp(session: Session, user: User, code: str) -> bool:

@@ -17,7 +17,7 @@ from pactum.models.alliances import (
     AllianceScoped,
 )
 from pactum.models.audit import AuditEntry, AuditHead
-from pactum.models.auth import ApiToken, LoginThrottle, WebSession
+from pactum.models.auth import ApiToken, LoginThrottle, PasswordReset, WebSession
 from pactum.models.files import StoredFile
 from pactum.models.governance import (
     ACTION_STATUSES,
@@ -115,6 +115,7 @@ __all__ = [
     "OrgInvitation",
     "OrgMembership",
     "Organisation",
+    "PasswordReset",
     "Payment",
     "PnlStatement",
     "Position",

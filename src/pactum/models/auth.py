@@ -54,3 +54,23 @@ class LoginThrottle(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class PasswordReset(Base):
+    """A request to choose a new password through a single-use, short-lived e-mailed link.
+
+    The link's token is derived from the instance secret and ``nonce`` when the e-mail is
+    sent; only its keyed hash is stored. ``used_at`` is set by a compare-and-set.
+    """
+
+    __tablename__ = "password_resets"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    nonce: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    email_pending: Mapped[bool] = mapped_column(Boolean, default=True)
+    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

@@ -1,6 +1,6 @@
 """E-mails about a person's account that ``pactum tick`` (and the scheduler) send:
-invitations to join an organisation. Their links are derived from the instance secret
-when the message is sent, so no usable token is ever stored.
+invitations to join an organisation and links to choose a new password. Their links are
+derived from the instance secret when the message is sent, so no usable token is stored.
 
 Each message is claimed with a compare-and-set committed before sending, so two
 schedulers never send it twice; a failed send puts it back for a later run.
@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, joinedload, sessionmaker
 
+from pactum.auth import resets
 from pactum.core.db import transaction
 from pactum.core.time import utcnow
-from pactum.models import OrgInvitation
+from pactum.models import OrgInvitation, PasswordReset, User
 from pactum.notify.mail import Email, Mailer, MailError
 from pactum.orgs import invitations
 from pactum.settings import Settings
@@ -96,6 +97,59 @@ def send_invitations(
             _put_back(factory, invitation.id)
             report.failed += 1
             log.warning("invitation e-mail failed: %s", exc)
+            continue
+        report.sent += 1
+    return report
+
+
+def reset_email(settings: Settings, reset: PasswordReset, user: User) -> Email:
+    """The e-mail carrying a link to choose a new password."""
+    text = (
+        "Someone asked to choose a new password for your Pactum account.\n\n"
+        f"To choose it, open this link within the hour (it works once):\n"
+        f"{resets.link(settings, reset)}\n\n"
+        "If it was not you, ignore this message: your password stays as it is.\n\n-- \nPactum."
+    )
+    return Email(
+        to=user.email, to_name=user.name, subject="Choose a new Pactum password", text=text
+    )
+
+
+def send_resets(factory: sessionmaker[Session], mailer: Mailer, settings: Settings) -> MailReport:
+    """E-mail every open password-reset link not yet sent."""
+    report = MailReport()
+    if not mailer.configured:
+        return report
+    with transaction(factory) as session:
+        pending = list(
+            session.execute(
+                select(PasswordReset, User)
+                .join(User, User.id == PasswordReset.user_id)
+                .where(
+                    PasswordReset.email_pending.is_(True),
+                    PasswordReset.used_at.is_(None),
+                    PasswordReset.expires_at > utcnow(),
+                )
+                .order_by(PasswordReset.created_at)
+                .limit(BATCH)
+            ).all()
+        )
+    for reset, user in pending:
+        with transaction(factory) as session:
+            if not resets.claim_email(session, reset.id):
+                continue
+        try:
+            mailer.send(reset_email(settings, reset, user))
+        except MailError as exc:
+            with transaction(factory) as session:
+                session.execute(
+                    update(PasswordReset)
+                    .where(PasswordReset.id == reset.id, PasswordReset.used_at.is_(None))
+                    .values(email_pending=True, emailed_at=None)
+                    .execution_options(synchronize_session=False)
+                )
+            report.failed += 1
+            log.warning("password-reset e-mail failed: %s", exc)
             continue
         report.sent += 1
     return report

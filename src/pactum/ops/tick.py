@@ -24,7 +24,7 @@ from pactum.governance.service import jobs as governance_jobs
 from pactum.notify.mail import Mailer
 from pactum.notify.outbox import send_pending
 from pactum.obligations.reminders import send_reminders
-from pactum.ops.account_mail import send_invitations
+from pactum.ops.account_mail import send_invitations, send_resets
 from pactum.orgs.invitations import expire_due
 from pactum.settings import Settings
 
@@ -102,11 +102,14 @@ def invitation_expiries(context: TickContext) -> JobResult:
     return JobResult(f"{expired} invitation(s) expired", acted=expired > 0)
 
 
-def invitation_emails(context: TickContext) -> JobResult:
-    """E-mail the invitations to join an organisation not yet sent."""
-    report = send_invitations(context.factory, context.mailer, context.settings)
+def account_emails(context: TickContext) -> JobResult:
+    """E-mail the invitations to join an organisation and the password-reset links not
+    yet sent."""
+    invited = send_invitations(context.factory, context.mailer, context.settings)
+    reset = send_resets(context.factory, context.mailer, context.settings)
+    sent, failed = invited.sent + reset.sent, invited.failed + reset.failed
     return JobResult(
-        report.summary(), acted=bool(report.sent or report.failed), failed=report.failed > 0
+        f"{sent} e-mailed, {failed} failed", acted=bool(sent or failed), failed=failed > 0
     )
 
 
@@ -126,7 +129,7 @@ JOBS: Sequence[tuple[str, Job]] = (
     ("governance reminders", governance_reminders),
     ("notification e-mails", notification_emails),
     ("invitation expiries", invitation_expiries),
-    ("invitation e-mails", invitation_emails),
+    ("account e-mails", account_emails),
     ("orphan files", orphan_files),
 )
 

@@ -15,9 +15,6 @@ so the link works once even when it is sent twice at the same moment.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -30,7 +27,7 @@ from sqlalchemy.orm import Session, joinedload
 from pactum.access import Principal
 from pactum.audit.service import Actor, org_chain, record
 from pactum.auth import passwords, throttle
-from pactum.auth.secrets import token_hash
+from pactum.auth.secrets import derived_token, token_hash
 from pactum.auth.service import consume_totp, find_user, normalise_email
 from pactum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from pactum.core.time import utcnow
@@ -49,12 +46,7 @@ def _require_org_admin(principal: Principal) -> uuid.UUID:
 
 def link_token(settings: Settings, invitation: OrgInvitation) -> str:
     """The secret token of an invitation's link (derived, never stored)."""
-    digest = hmac.new(
-        settings.secret_key.encode(),
-        f"org-invitation:{invitation.id}:{invitation.nonce}".encode(),
-        hashlib.sha256,
-    ).digest()
-    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    return derived_token(settings.secret_key, "org-invitation", invitation.id, invitation.nonce)
 
 
 def link(settings: Settings, invitation: OrgInvitation) -> str:

@@ -22,6 +22,7 @@ from pactum.web.session import field as form_field
 DONE_MESSAGES: dict[str, str] = {
     "signed_out": "You have signed out.",
     "password_changed": "Your password was changed.",
+    "password_reset": "Your new password is set and your other sessions were ended. Sign in.",
     "totp_enabled": "Your second factor is on. Sign-ins will ask for a code from your app.",
     "totp_disabled": "Your second factor is off.",
     "token_revoked": "The token was revoked; it no longer works.",
