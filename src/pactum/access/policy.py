@@ -229,6 +229,28 @@ def open_alliance(session: Session, principal: Principal, alliance_id: uuid.UUID
     return AllianceView(principal, alliance, party, member, frozenset(roles))
 
 
+def lock_party(session: Session, view: AllianceView) -> None:
+    """Take the row lock of the caller's party (``FOR UPDATE``; SQLite transactions are
+    already serialised) before checking a rule over the party's rows, such as "keep one
+    alliance manager": two concurrent requests then check one after the other (CONC-1)."""
+    session.execute(
+        select(AllianceParty.id)
+        .where(AllianceParty.id == view.party.id)
+        .with_for_update()
+        .execution_options(**SCOPED)
+    ).first()
+
+
+def lock_alliance(session: Session, view: AllianceView) -> None:
+    """Take the alliance's row lock (rules over the whole alliance's rows)."""
+    session.execute(
+        select(Alliance.id)
+        .where(Alliance.id == view.alliance_id)
+        .with_for_update()
+        .execution_options(**SCOPED)
+    ).first()
+
+
 def roles_by_alliance(
     session: Session, principal: Principal, alliance_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, frozenset[str]]:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from pactum.access import AllianceView, Principal, system_scope
+from pactum.access import AllianceView, Principal, lock_party, system_scope
 from pactum.access.policy import not_found
 from pactum.alliances.lifecycle import check_transition
 from pactum.alliances.schemas import (
@@ -308,6 +308,7 @@ def _own_party_only(view: AllianceView, member: AllianceMember) -> None:
 
 
 def _managers_left(session: Session, view: AllianceView, excluding: uuid.UUID) -> int:
+    lock_party(session, view)  # concurrent demotions are checked one after the other
     return int(
         session.execute(
             system_scope(

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, declared_attr, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -69,9 +69,24 @@ class Money(TypeDecorator[Decimal]):
 
 
 class Base(DeclarativeBase):
-    """Declarative base for every table, with a constraint naming convention."""
+    """Declarative base for every table, with a constraint naming convention.
+
+    A table with a ``version`` column is versioned by the database itself: every ORM
+    ``UPDATE`` or ``DELETE`` of its rows carries ``WHERE version = <the version read>``,
+    and one that matches no row raises ``StaleDataError`` (answered 412). Two writers
+    who read the same version can therefore never both succeed, whatever the isolation
+    level (DATA-1, CONC-1); services still bump ``version`` themselves.
+    """
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805  (a class-level directive)
+        """Use the ``version`` column, where a table has one, as the mapper's version."""
+        table = getattr(cls, "__table__", None)
+        if table is not None and "version" in table.c:
+            return {"version_id_col": table.c.version, "version_id_generator": False}
+        return {}
 
 
 def new_id() -> uuid.UUID:

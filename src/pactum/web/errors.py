@@ -11,9 +11,16 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pactum.core.errors import Conflict, PactumError, TooManyRequests, UnscopedQueryError
+from pactum.core.errors import (
+    Conflict,
+    PactumError,
+    PreconditionFailed,
+    TooManyRequests,
+    UnscopedQueryError,
+)
 from pactum.http.body_limit import BodyTooLarge
 from pactum.web.render import render
 from pactum.web.session import CsrfFailed, EnrolmentRequired, LoginRequired, SecondFactorRequired
@@ -177,10 +184,23 @@ async def integrity_error(request: Request, exc: Exception) -> Response:
     )
 
 
+STALE = (
+    "The record changed since you read it: another change was saved first, and nothing "
+    "of yours was. Read it again, then make your change."
+)
+
+
+async def stale_error(request: Request, exc: Exception) -> Response:
+    """A concurrent writer saved first (the database's version check matched no row):
+    412, nothing changed (the request's transaction is rolled back)."""
+    return await pactum_error(request, PreconditionFailed(STALE))
+
+
 def install(app: FastAPI) -> None:
     """Register every error handler on the app."""
     app.add_exception_handler(PactumError, pactum_error)
     app.add_exception_handler(IntegrityError, integrity_error)
+    app.add_exception_handler(StaleDataError, stale_error)
     app.add_exception_handler(pydantic.ValidationError, model_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

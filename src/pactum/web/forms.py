@@ -13,6 +13,7 @@ import pydantic
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.datastructures import FormData
 
 from pactum.core.errors import Conflict, PactumError, PreconditionFailed, ValidationFailed
@@ -164,7 +165,13 @@ class FormErrors:
         return [("", m) for m in self.general] + list(self.fields.items())
 
 
-FORM_ERRORS = (ValidationFailed, Conflict, PreconditionFailed, pydantic.ValidationError)
+FORM_ERRORS = (
+    ValidationFailed,
+    Conflict,
+    PreconditionFailed,
+    pydantic.ValidationError,
+    StaleDataError,
+)
 
 
 @contextmanager
@@ -249,7 +256,8 @@ def form_errors(
     """
     errors = FormErrors(form=form)
     errors.status_code = exc.status_code if isinstance(exc, PactumError) else 422
-    if isinstance(exc, PreconditionFailed):
+    if isinstance(exc, PreconditionFailed | StaleDataError):
+        errors.status_code = 412
         errors.general.append(STALE_MESSAGE.format(thing=thing))
         return errors
     for key, rule in _problems(exc):
