@@ -18,11 +18,13 @@ from pactum.alliances import pages as alliances_pages
 from pactum.core.db import make_engine, make_sessionmaker
 from pactum.files import api as files_api
 from pactum.files import pages as files_pages
+from pactum.files.web import UploadCleanup
 from pactum.governance import api_bodies as governance_bodies_api
 from pactum.governance import api_decisions as governance_decisions_api
 from pactum.governance import api_papers as governance_papers_api
 from pactum.governance import feed as governance_feed
 from pactum.governance import pages as governance_pages
+from pactum.http import logs
 from pactum.http.body_limit import BodyLimit
 from pactum.http.headers import SecurityHeaders
 from pactum.http.query import no_nul_in_query
@@ -64,6 +66,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.database_url)
     guard.install()
+    logs.install()
     app = FastAPI(
         title="Pactum API",
         version=__version__,
@@ -78,7 +81,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.live = Broker(engine)
-    errors.install(app)
     deadlines.register_source("governance", governance_feed.events)
     for router in (
         orgs_api.router,
@@ -114,6 +116,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     ):
         app.include_router(router, include_in_schema=False)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(UploadCleanup)
+    errors.install(app)  # its middleware sits inside the ones below
     app.add_middleware(BodyLimit)
     app.add_middleware(
         SecurityHeaders, hsts=settings.cookie_secure and settings.env == "production"

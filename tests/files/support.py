@@ -38,7 +38,9 @@ def stored(root: Path) -> list[str]:
     return sorted(
         p.relative_to(root).as_posix()
         for p in root.rglob("*")
-        if p.is_file() and p.parent.name != "tmp" and not p.name.startswith(".")
+        if p.is_file()
+        and p.parent.name != "tmp"
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 
 

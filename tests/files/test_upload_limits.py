@@ -138,7 +138,7 @@ def test_a_failure_before_the_rename_leaves_no_file_and_no_row(
     assert temporary(files_root) == []
 
 
-def test_a_failed_transaction_after_the_rename_leaves_an_orphan_the_sweep_removes(
+def test_a_failed_transaction_after_the_rename_leaves_no_file_and_the_sweep_takes_a_crashs(
     client: TestClient,
     world: World,
     db: Session,
@@ -147,8 +147,9 @@ def test_a_failed_transaction_after_the_rename_leaves_an_orphan_the_sweep_remove
     files_root: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The database work fails after the file was renamed into place: no row; the file is
-    an orphan, kept for a day, then swept (a referenced file never is)."""
+    """The database work fails after the file was renamed into place: no row, and the
+    file is removed once the request ended. Content a crash left without a row is an
+    orphan, kept for a day, then swept (a referenced file never is)."""
     gov, meeting_id, item_id = meeting_with_item(client, world)
     url = papers_url(gov, meeting_id, item_id)
     kept = ok(upload(client, world, url, data=b"a paper that stays"), 201)["file"]
@@ -162,8 +163,10 @@ def test_a_failed_transaction_after_the_rename_leaves_an_orphan_the_sweep_remove
     response = upload(client, world, url, data=b"a paper whose row never commits")
     assert response.status_code == 500
     monkeypatch.undo()
-    orphan = sha(b"a paper whose row never commits")
     assert [r.sha256 for r in rows(db)] == [kept["sha256"]]
+    assert len(stored(files_root)) == 1
+    crashed = files.storage(settings).put([b"a paper whose process died before its row"])
+    orphan = crashed.sha256
     assert len(stored(files_root)) == 2
     assert files.sweep_orphans(factory, settings).files == 0  # younger than a day
     later = time.time() + 2 * 24 * 3600

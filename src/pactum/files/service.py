@@ -124,6 +124,16 @@ def open_content(settings: Settings, stored: StoredFile) -> BinaryIO:
         raise
 
 
+def is_referenced(factory: sessionmaker[Session], key: str) -> bool:
+    """Whether a committed row refers to stored content (a fresh session: the request's
+    own transaction has ended)."""
+    with factory() as session:
+        found = session.execute(
+            system_scope(select(StoredFile.id).where(StoredFile.storage_key == key).limit(1))
+        ).first()
+        return found is not None
+
+
 def sweep_orphans(
     factory: sessionmaker[Session],
     settings: Settings,

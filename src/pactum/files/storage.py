@@ -9,6 +9,13 @@ a row without its file. Files are never changed in place; the same content is on
 
 The sweep and the final renames take an advisory lock (``.lock``), so a sweep cannot
 remove a file that an upload is renaming into place at the same moment.
+
+An upload whose request is then refused (any rule, any error) leaves no file behind:
+from its rename until its request has ended, the upload holds a shared *in-flight* lock
+on its content's bucket (``.inflight/ab``); afterwards :meth:`Storage.discard_unless_referenced`
+removes the content unless a committed row refers to it, and only when no other upload
+of that bucket is still in flight (which keeps another request's file safe until its row
+has committed).
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
@@ -29,6 +36,7 @@ from pactum.core.errors import PactumError, ValidationFailed
 CHUNK = 64 * 1024
 TMP_DIR = "tmp"
 LOCK_FILE = ".lock"
+INFLIGHT_DIR = ".inflight"
 SWEPT_FILE = ".swept"
 KEY = re.compile(r"[0-9a-f]{2}/[0-9a-f]{2}/[0-9a-f]{64}")
 ORPHAN_AGE_SECONDS = 24 * 3600
@@ -55,13 +63,28 @@ class FileUnavailable(PactumError):
     code = "file_unavailable"
 
 
+class InFlight:
+    """A shared lock on a content bucket, held from an upload's rename until its request
+    ended (see the module's docstring)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle: BinaryIO | None = handle
+
+    def release(self) -> None:
+        """Drop the lock (idempotent)."""
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+
+
 @dataclass(frozen=True)
 class Blob:
-    """Content stored under its SHA-256."""
+    """Content stored under its SHA-256 (``claim``: the upload's in-flight lock)."""
 
     key: str
     sha256: str
     size: int
+    claim: InFlight | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -131,6 +154,43 @@ class Storage:
             created.mkdir(exist_ok=True)
             _fsync_dir(created.parent)
 
+    def in_flight(self, sha256: str) -> InFlight:
+        """Take the shared in-flight lock of a content's bucket."""
+        directory = self.root / INFLIGHT_DIR
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / sha256[:2], "a+b")  # noqa: SIM115  (held by the claim)
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_SH)
+        except BaseException:
+            handle.close()
+            raise
+        return InFlight(handle)
+
+    def discard_unless_referenced(self, blob: Blob, referenced: Callable[[str], bool]) -> bool:
+        """After the upload's request ended: remove its content unless a committed row
+        refers to it (``referenced``) or another upload of its bucket is in flight.
+        Releases the upload's claim; ``True`` when the file was removed."""
+        claim = blob.claim
+        if claim is None or claim.handle is None:
+            return False
+        try:
+            try:  # every other upload in flight in the bucket holds it shared
+                fcntl.flock(claim.handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            with self._locked(fcntl.LOCK_EX):
+                if referenced(blob.key):
+                    return False
+                path = self.path(blob.key)
+                try:
+                    path.unlink()
+                except FileNotFoundError:
+                    return False
+                _fsync_dir(path.parent)
+                return True
+        finally:
+            claim.release()
+
     def writer(self, field: str = "file") -> BlobWriter:
         """A new upload: write chunks to it, then :meth:`BlobWriter.finish`."""
         return BlobWriter(self, field)
@@ -140,7 +200,10 @@ class Storage:
         with self.writer(field) as writer:
             for chunk in chunks:
                 writer.write(chunk)
-            return writer.finish()
+            blob = writer.finish()
+        if blob.claim is not None:
+            blob.claim.release()  # the caller's row follows at once, outside a request
+        return blob
 
     def open_verified(self, key: str, size: int, sha256: str) -> BinaryIO:
         """The stored file, opened for reading once its size and SHA-256 were checked
@@ -277,6 +340,7 @@ class BlobWriter:
         sha256 = self._digest.hexdigest()
         key = key_for(sha256)
         final = self.storage.path(key)
+        claim = self.storage.in_flight(sha256)
         try:
             self._file.flush()
             os.fsync(self._file.fileno())
@@ -290,9 +354,13 @@ class BlobWriter:
                 self.temp = None  # renamed: nothing of ours is left to remove
                 _fsync_dir(final.parent)
         except OSError as exc:
+            claim.release()
             self.abort()
             raise StorageFailed("The file could not be stored; please try again.") from exc
-        return Blob(key=key, sha256=sha256, size=self.size)
+        except BaseException:
+            claim.release()
+            raise
+        return Blob(key=key, sha256=sha256, size=self.size, claim=claim)
 
     def _temp(self) -> Path:
         if self.temp is None:

@@ -5,26 +5,62 @@ an attachment. Imported files, parsed and not kept, are read by :mod:`.imports`.
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from fastapi import Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from pactum.core.sizes import limit_text
 from pactum.files import service
 from pactum.files.multipart import MultipartReader
 from pactum.files.names import content_disposition
-from pactum.files.storage import CHUNK, FileTooLarge
+from pactum.files.storage import CHUNK, Blob, FileTooLarge
 from pactum.http.body_limit import allow_body
 from pactum.models import StoredFile
 from pactum.settings import Settings
 
+log = logging.getLogger("pactum.files")
+
 # Room for the form's other fields and the part headers around the file itself.
 OVERHEAD = 256 * 1024
+# Where a request keeps the blobs it stored, for :class:`UploadCleanup`.
+UPLOADS = "pactum.uploads"
+
+
+class UploadCleanup:
+    """ASGI middleware: once a request that stored uploads has ended (its transaction
+    committed or rolled back), remove each stored content no committed row refers to, so
+    an upload refused for any reason leaves no file behind (DATA-3)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the request, then clean up after it."""
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            blobs = scope.get("state", {}).get(UPLOADS, []) if scope["type"] == "http" else []
+            if blobs:
+                await run_in_threadpool(self._discard, scope["app"].state, blobs)
+
+    @staticmethod
+    def _discard(state: Any, blobs: list[Blob]) -> None:
+        factory: sessionmaker[Session] = state.sessionmaker
+        store = service.storage(state.settings)
+        for blob in blobs:
+            try:
+                store.discard_unless_referenced(
+                    blob, lambda key: service.is_referenced(factory, key)
+                )
+            except Exception:  # the sweep removes it later; never fail the request for it
+                log.exception("could not remove refused upload %s", blob.key)
 
 
 @dataclass
@@ -88,6 +124,7 @@ async def receive(
     upload = None
     if reader.file is not None:
         upload = service.Upload(reader.file, reader.filename)
+        request.scope.setdefault("state", {}).setdefault(UPLOADS, []).append(reader.file)
     return Received(reader.fields, upload)
 
 

@@ -9,10 +9,12 @@ from urllib.parse import quote
 import pydantic
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import IntegrityError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pactum.core.errors import (
     Conflict,
@@ -137,14 +139,89 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return _page(request, exc.status_code, TITLES.get(exc.status_code, "Error"), str(exc.detail))
 
 
-async def unexpected(request: Request, exc: Exception) -> Response:
-    """Anything else: log it, answer 500 without a trace."""
+RETRY_AFTER_SECONDS = 5
+UNAVAILABLE = "The database cannot be reached just now; nothing was changed. Try again shortly."
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """Whether an error means the database could not be reached or used at all (refused
+    or lost connection, exhausted pool, lock timeout) rather than a bad statement."""
+    if isinstance(exc, PoolTimeout | OperationalError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+
+
+def unexpected(request: Request, exc: Exception) -> Response:
+    """Anything else: log it, answer 500 without a trace (503 with ``Retry-After`` when
+    the database cannot be reached)."""
+    if database_unavailable(exc):
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if _is_api(request):
+            return _json(503, "service_unavailable", UNAVAILABLE, headers)
+        response = _safe_page(request, 503, "Temporarily unavailable", UNAVAILABLE)
+        response.headers.update(headers)
+        return response
     if isinstance(exc, UnscopedQueryError):
         log.error("unscoped query: %s", exc)
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     if _is_api(request):
         return _json(500, "internal_error", "Something went wrong on our side; it was logged.")
-    return _page(request, 500, "Something went wrong", "It was logged; please try again.")
+    return _safe_page(request, 500, "Something went wrong", "It was logged; please try again.")
+
+
+def _safe_page(request: Request, status: int, title: str, message: str) -> Response:
+    """The error page, or a plain one when the page itself cannot be drawn."""
+    try:
+        return _page(request, status, title, message)
+    except Exception:
+        log.exception("the error page failed")
+        return _plain_page(status, title, message)
+
+
+def _plain_page(status: int, title: str, message: str) -> Response:
+    """An error page that needs nothing (no template, no database)."""
+    body = (
+        f"<!doctype html><html lang=en><meta charset=utf-8><title>{title} · Pactum</title>"
+        f"<main><h1>{title}</h1><p>{message}</p></main></html>"
+    )
+    return HTMLResponse(body, status_code=status)
+
+
+class UnexpectedErrors:
+    """ASGI middleware answering every exception the handlers let through.
+
+    Starlette sends an unhandled exception's 500 from its outermost middleware, outside
+    every middleware of ours (so without the security headers, HDR-1), and then re-raises
+    it to the server, which may drop the connection. This middleware sits inside the
+    security headers: it logs the error and answers it itself (:func:`unexpected`), so
+    the answer carries the headers and the server sees an ordinary response.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run the app; answer an escaped exception unless the answer had started."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception as exc:
+            if started:
+                log.exception("error after the answer started on %s", scope.get("path"))
+                return
+            response = unexpected(Request(scope, receive), exc)
+            await response(scope, receive, send)
 
 
 async def login_required(request: Request, exc: Exception) -> Response:
@@ -208,4 +285,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SecondFactorRequired, second_factor)
     app.add_exception_handler(EnrolmentRequired, enrolment)
     app.add_exception_handler(CsrfFailed, csrf_failed)
-    app.add_exception_handler(Exception, unexpected)
+    app.add_middleware(UnexpectedErrors)
