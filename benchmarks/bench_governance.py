@@ -33,6 +33,7 @@ from benchmarks.data import LargeAlliance, build_large_alliance  # noqa: E402
 from pactum.auth.service import create_token, start_session  # noqa: E402
 from pactum.core.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from pactum.core.migrate import upgrade  # noqa: E402
+from pactum.core.time import utcnow  # noqa: E402
 from pactum.main import create_app  # noqa: E402
 from pactum.models import Committee, Decision, User, Vote  # noqa: E402
 from pactum.settings import Settings  # noqa: E402
@@ -86,6 +87,7 @@ def add_decisions(session: Session, big: LargeAlliance, count: int) -> None:
         session.flush()
         bodies.append(body)
     start = date(2021, 1, 1)
+    today = utcnow().date()
     decisions: list[dict[str, Any]] = []
     votes: list[dict[str, Any]] = []
     per_year: dict[int, int] = {}
@@ -113,7 +115,10 @@ def add_decisions(session: Session, big: LargeAlliance, count: int) -> None:
                 "rung": 0,
                 "ladder": [str(body.id), str(bodies[0].id)],
                 "opened_on": opened,
-                "deadline": opened + timedelta(days=14),
+                # as the scheduler leaves them: nothing undecided is past its clock
+                "deadline": max(opened + timedelta(days=14), today + timedelta(days=30))
+                if status == "open"
+                else opened + timedelta(days=14),
                 "outcome": "approved unanimously" if status == "approved" else "",
                 "chosen_option": "",
                 "rationale": "Agreed at the meeting." if decided else "",

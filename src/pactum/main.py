@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
@@ -16,6 +19,7 @@ from pactum.agreements import pages as agreements_pages
 from pactum.alliances import api as alliances_api
 from pactum.alliances import pages as alliances_pages
 from pactum.core.db import make_engine, make_sessionmaker
+from pactum.core.time import use_offset_file
 from pactum.files import api as files_api
 from pactum.files import pages as files_pages
 from pactum.files.web import UploadCleanup
@@ -26,6 +30,7 @@ from pactum.governance import feed as governance_feed
 from pactum.governance import pages as governance_pages
 from pactum.http import logs
 from pactum.http.body_limit import BodyLimit
+from pactum.http.db import install_read_only_guard
 from pactum.http.headers import SecurityHeaders
 from pactum.http.query import no_nul_in_query
 from pactum.ledger import api as ledger_api
@@ -39,6 +44,7 @@ from pactum.objectives import pages as objectives_pages
 from pactum.obligations import api as obligations_api
 from pactum.obligations import deadlines
 from pactum.obligations import pages as obligations_pages
+from pactum.ops.scheduler import Scheduler
 from pactum.orgs import api as orgs_api
 from pactum.orgs import pages as orgs_pages
 from pactum.scenarios import api as scenarios_api
@@ -59,14 +65,33 @@ Reads of editable records return an `ETag`; updates require `If-Match` with it
 """
 
 
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While the app runs: its live-update broker, and the scheduler when it is on."""
+    settings: Settings = app.state.settings
+    scheduler = None
+    if settings.scheduler:
+        scheduler = Scheduler(app.state.engine, app.state.sessionmaker, settings)
+        scheduler.start()
+    try:
+        async with sse.lifespan(app):
+            yield
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
     """Build the Pactum application."""
     settings = settings or load_settings()
+    if settings.env == "test" and settings.test_clock_offset_file is not None:
+        use_offset_file(settings.test_clock_offset_file)
     if engine is None:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         engine = make_engine(settings.database_url)
     guard.install()
     logs.install()
+    install_read_only_guard()
     app = FastAPI(
         title="Pactum API",
         version=__version__,
@@ -74,7 +99,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         openapi_url="/api/v1/openapi.json",
         docs_url=None,
         redoc_url=None,
-        lifespan=sse.lifespan,
+        lifespan=lifespan,
         dependencies=[Depends(no_nul_in_query)],
     )
     app.state.settings = settings

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     # Uploaded files (agenda papers): where they are kept (default: DATA_DIR/files) and
     # the largest file accepted, in megabytes (DATA-3).
     files_dir: Path | None = None
+    # The scheduler (time-driven changes, reminders, e-mail): ``pactum serve`` turns it on
+    # in its processes unless told otherwise; one process leads at a time.
+    scheduler: bool = False
+    scheduler_seconds: float = Field(default=30.0, ge=0.05, le=3600)
+    # Test instances only: a file holding seconds to add to the clock.
+    test_clock_offset_file: Path | None = None
     # How long an invitation to join an organisation stays open.
     invitation_days: int = Field(default=14, ge=1, le=90)
     max_upload_mb: int = Field(default=50, ge=1, le=10_000)
@@ -53,6 +59,8 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _check(self) -> Settings:
         """Fill the default database URL and refuse placeholder secrets outside development."""
+        if self.test_clock_offset_file is not None and self.env != "test":
+            raise ValueError("PACTUM_TEST_CLOCK_OFFSET_FILE: only a test instance may set it")
         if not self.database_url:
             self.database_url = f"sqlite:///{(self.data_dir / 'pactum.sqlite3').as_posix()}"
         if self.env != "development" and (

@@ -62,15 +62,29 @@ def test_tick_escalates_exactly_when_due_and_once(
     with frozen(at(date(2026, 12, 16))):
         seen = ok(client.get(url, headers=world["a_manager"].headers))
     assert (seen["status"], seen["rung"], seen["body_id"]) == ("open", 1, str(gov.execs))
-    # the page computes the same as the tick: a second, page-first decision
+    # a read shows the same as the tick, before the tick ran, and changes nothing: a
+    # second decision read first, then recorded by the tick
     with frozen(at(date(2026, 11, 23))):
         other = written_decision(client, world, gov, date(2026, 11, 25))
+    other_url = f"{gov.base}/decisions/{other['id']}"
     with frozen(at(date(2026, 12, 16))):
-        page_first = ok(
-            client.get(f"{gov.base}/decisions/{other['id']}", headers=world["a_manager"].headers)
-        )
+        page_first = ok(client.get(other_url, headers=world["a_manager"].headers))
+        again = ok(client.get(other_url, headers=world["b_manager"].headers))
+    assert page_first == again
     assert (page_first["rung"], page_first["deadline"]) == (seen["rung"], seen["deadline"])
     assert [s["on_day"] for s in page_first["steps"]] == [s["on_day"] for s in seen["steps"]]
+    assert [s["recorded_at"] for s in page_first["steps"][1:]] == [None, None]
+    assert jobs.escalate(factory, date(2026, 12, 16)) == 1
+    with frozen(at(date(2026, 12, 16))):
+        recorded = ok(client.get(other_url, headers=world["a_manager"].headers))
+
+    def unrecorded(steps: list[dict[str, object]]) -> list[dict[str, object]]:
+        return [{k: v for k, v in s.items() if k != "recorded_at"} for s in steps]
+
+    assert unrecorded(recorded["steps"]) == unrecorded(page_first["steps"])
+    assert {k: v for k, v in recorded.items() if k not in ("steps",)} == {
+        k: v for k, v in page_first.items() if k not in ("steps",)
+    }
     assert jobs.escalate(factory, date(2026, 12, 16)) == 0
 
 
@@ -166,4 +180,10 @@ def test_run_tick_has_the_governance_jobs(
     factory: sessionmaker[Session], settings: Settings
 ) -> None:
     names = [o.name for o in run_tick(factory, settings)]
-    assert names[1:4] == ["decision escalations", "governance reminders", "notification e-mails"]
+    assert names[1:6] == [
+        "decision escalations",
+        "milestone acceptances",
+        "agreement expiries",
+        "governance reminders",
+        "notification e-mails",
+    ]

@@ -191,8 +191,8 @@ def make_machine(world: World, connection: Connection, factory: sessionmaker[Ses
 
         def may_vote(self, s: Session, person: str) -> tuple[bool, int]:
             """Whether the charter lets ``person`` vote now (the model's own answer)."""
-            decision, v = self.state(s)
-            progress.refresh(s, v, decision)
+            stored, v = self.state(s)
+            decision = progress.as_of_one(s, v, stored).decision
             party, seat = CAST[person]
             voted = {
                 x.party_org_id
@@ -232,8 +232,7 @@ def make_machine(world: World, connection: Connection, factory: sessionmaker[Ses
         def days_pass(self, days: int) -> None:
             self.today += timedelta(days=days)
             with frozen(moment(self.today)), factory() as s:
-                decision, v = self.state(s)
-                progress.refresh(s, v, decision)
+                progress.advance_all(s, self.today)  # the scheduler runs
                 s.commit()
 
         @rule(person=st.sampled_from(sorted(CAST)), choice=st.sampled_from(("yes", "no")))

@@ -129,10 +129,20 @@ def test_a_claim_is_frozen_after_its_notice_period_and_an_edit_restarts_it(
         assert date.fromisoformat(edited.json()["respond_by"]) == later.date() + timedelta(days=30)
     too_late = datetime.combine(later.date() + timedelta(days=31), datetime.min.time(), UTC)
     with frozen(too_late):
-        refused = client.patch(
+        # the claim changed by itself (deemed accepted): the version read before is stale
+        stale = client.patch(
             path,
             json={"amount": "17000000.00"},
             headers={**world["a_finance"].headers, "If-Match": edited.headers["ETag"]},
+        )
+        assert stale.status_code == 412
+        now = client.get(path, headers=world["a_finance"].headers)
+        assert now.json()["status"] == "confirmed"
+        assert now.json()["deemed"] is True
+        refused = client.patch(
+            path,
+            json={"amount": "17000000.00"},
+            headers={**world["a_finance"].headers, "If-Match": now.headers["ETag"]},
         )
         assert refused.status_code == 409
         assert "deemed accepted" in refused.text

@@ -4,13 +4,14 @@ valuing the agreement in one step."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, get_scoped, scoped
+from pactum.access import AllianceView, get_scoped, scoped, system_scope
 from pactum.access.records import audit_record
 from pactum.agreements.schemas import (
     AgreementCreate,
@@ -19,6 +20,7 @@ from pactum.agreements.schemas import (
     ValueRequest,
 )
 from pactum.agreements.terms import parse_terms
+from pactum.audit.service import SCHEDULER, chain_for, record
 from pactum.core.errors import Conflict, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version, diff, reject_nulls
@@ -36,16 +38,94 @@ STATUS_FLOW = {
 
 
 def list_agreements(session: Session, view: AllianceView) -> list[Agreement]:
-    """The alliance's agreements (shared with every party)."""
+    """The alliance's agreements (shared with every party), as of now."""
     stmt = scoped(view, Agreement).order_by(Agreement.effective_date, Agreement.created_at)
-    return list(session.execute(stmt).scalars())
+    return [as_of(a) for a in session.execute(stmt).scalars()]
 
 
 def get_agreement(
     session: Session, view: AllianceView, agreement_id: uuid.UUID, *, lock: bool = False
 ) -> Agreement:
-    """One agreement, or 404."""
-    return get_scoped(session, view, Agreement, agreement_id, lock=lock)
+    """One agreement, or 404: as of now for reading; for a write (``lock``) the locked
+    row, with an expiry that fell due recorded first."""
+    agreement = get_scoped(session, view, Agreement, agreement_id, lock=lock)
+    if lock:
+        if expiry_due(agreement):
+            _record_expiry(session, agreement)
+        return agreement
+    return as_of(agreement)
+
+
+_COLUMNS = [c.key for c in Agreement.__table__.columns]
+
+
+def expiry_due(agreement: Agreement, today: date | None = None) -> bool:
+    """An agreement in force whose expiry date has passed (pure)."""
+    day = today or utcnow().date()
+    return (
+        agreement.status == "in_force"
+        and agreement.expiry_date is not None
+        and day > agreement.expiry_date
+    )
+
+
+def expired_at(agreement: Agreement) -> datetime:
+    """When an agreement stops being in force: the end of its expiry date (UTC)."""
+    assert agreement.expiry_date is not None
+    day = agreement.expiry_date + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def as_of(agreement: Agreement) -> Agreement:
+    """The agreement as of now: a copy (never added to a session) that reads as expired
+    once its expiry date has passed and the scheduler has not recorded it yet."""
+    if not expiry_due(agreement):
+        return agreement
+    copy = Agreement(**{key: getattr(agreement, key) for key in _COLUMNS})
+    copy.status = "expired"
+    copy.version += 1
+    copy.updated_at = expired_at(agreement)
+    return copy
+
+
+def _record_expiry(session: Session, agreement: Agreement) -> None:
+    """Record a due expiry as the system's, effective at the end of the expiry date."""
+    agreement.status = "expired"
+    agreement.version += 1
+    agreement.updated_at = expired_at(agreement)
+    session.flush()
+    record(
+        session,
+        actor=SCHEDULER,
+        action="agreement.expire",
+        object_type="agreement",
+        object_id=agreement.id,
+        chain=chain_for(agreement.alliance_id, agreement.visibility, agreement.owner_org_id),
+        alliance_id=agreement.alliance_id,
+        old={"status": "in_force"},
+        new={"status": "expired", "effective_at": expired_at(agreement)},
+    )
+
+
+def expire_due(session: Session) -> int:
+    """Record every agreement expiry that fell due (the scheduler's job)."""
+    due = list(
+        session.execute(
+            system_scope(
+                select(Agreement)
+                .where(
+                    Agreement.status == "in_force",
+                    Agreement.expiry_date.is_not(None),
+                    Agreement.expiry_date < utcnow().date(),
+                )
+                .order_by(Agreement.expiry_date, Agreement.id)
+                .with_for_update()
+            )
+        ).scalars()
+    )
+    for agreement in due:
+        _record_expiry(session, agreement)
+    return len(due)
 
 
 def versions(

@@ -154,6 +154,11 @@ class ActivityRead(Output):
     seq: int
     chain: str
     ts: datetime
+    effective_at: datetime | None = Field(
+        default=None,
+        description="for a change time made (an escalation, an expiry, a deemed "
+        "acceptance): when it fell due; ``ts`` is when it was recorded",
+    )
     actor_name: str
     action: str
     object_type: str

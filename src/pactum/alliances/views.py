@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView
@@ -86,6 +89,17 @@ def invitation_read(party: AllianceParty) -> InvitationRead:
     )
 
 
+def effective_at(new_values: str) -> datetime | None:
+    """When a change time made took effect, from an audit entry's new values."""
+    if '"effective_at"' not in new_values:
+        return None
+    try:
+        value = json.loads(new_values).get("effective_at")
+        return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+    except (ValueError, AttributeError, TypeError):
+        return None
+
+
 def activity(session: Session, view: AllianceView, limit: int = 20) -> list[ActivityRead]:
     """The latest audit entries of the alliance the caller's party may see."""
     return [
@@ -93,6 +107,7 @@ def activity(session: Session, view: AllianceView, limit: int = 20) -> list[Acti
             seq=e.seq,
             chain=e.chain,
             ts=e.ts,
+            effective_at=effective_at(e.new_values),
             actor_name=e.actor_name,
             action=e.action,
             object_type=e.object_type,

@@ -37,6 +37,11 @@ class Actor:
         return cls(user_id=None, org_id=None, name=name)
 
 
+# The actor of every change time makes (escalations, expiries, deemed acceptance): the
+# scheduler, whoever's process ran it.
+SCHEDULER = Actor.system("Pactum scheduler")
+
+
 def shared_chain(alliance_id: uuid.UUID) -> str:
     """Name of the chain every party of an alliance sees."""
     return f"alliance:{alliance_id}:shared"

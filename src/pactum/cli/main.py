@@ -16,6 +16,7 @@ from typer.core import TyperGroup
 # name -> "module:Typer app"; the single commands are in SINGLE, the rest are groups.
 COMMANDS = {
     "serve": "pactum.cli.serve:app",
+    "worker": "pactum.cli.serve:worker_app",
     "demo": "pactum.cli.demo:app",
     "db": "pactum.cli.db:app",
     "admin": "pactum.cli.admin:admin_app",
@@ -28,7 +29,7 @@ COMMANDS = {
     "restore": "pactum.cli.db:restore_app",
     "tick": "pactum.cli.tick:app",
 }
-SINGLE = frozenset({"serve", "backup", "restore", "tick"})
+SINGLE = frozenset({"serve", "worker", "backup", "restore", "tick"})
 
 
 class _OnDemand(TyperGroup):

@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 _frozen: datetime | None = None
+# A test instance's clock offset (seconds, read from a file another process may change),
+# so a test can move a running server's clock forward; never set outside tests.
+_offset_file: Path | None = None
+_offset: tuple[float, float] = (0.0, 0.0)  # (read at monotonic time, seconds)
+OFFSET_REREAD_SECONDS = 0.1
 
 
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime (frozen in tests when set)."""
     if _frozen is not None:
         return _frozen
-    return datetime.now(UTC)
+    now = datetime.now(UTC)
+    if _offset_file is not None:
+        now += timedelta(seconds=_current_offset())
+    return now
+
+
+def _current_offset() -> float:
+    global _offset
+    read_at, seconds = _offset
+    if time.monotonic() - read_at > OFFSET_REREAD_SECONDS:
+        try:
+            seconds = float((_offset_file or Path()).read_text().strip() or 0)
+        except (OSError, ValueError):
+            seconds = 0.0
+        _offset = (time.monotonic(), seconds)
+    return seconds
+
+
+def use_offset_file(path: Path | None) -> None:
+    """Add the number of seconds a file holds to the clock (a test instance only)."""
+    global _offset_file, _offset
+    _offset_file = path
+    _offset = (0.0, 0.0)
 
 
 def freeze(moment: datetime | None) -> None:

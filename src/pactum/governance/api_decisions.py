@@ -119,11 +119,12 @@ def get_decision(
     me: ApiPrincipal,
     response: Response,
 ) -> DecisionRead:
-    """One decision, brought up to date (deadline and escalation clocks applied)."""
+    """One decision as of now (its deadline and escalation clocks applied by the same rules
+    the scheduler records them with; reading changes nothing)."""
     view = open_alliance(db, me, alliance_id)
-    decision = progress.refresh(db, view, decisions.get_decision(db, view, decision_id))
-    response.headers["ETag"] = etag(decision.version)
-    return decision_read(db, view, decision)
+    read = decision_read(db, view, decisions.get_decision(db, view, decision_id))
+    response.headers["ETag"] = etag(read.version)
+    return read
 
 
 @router.post(
@@ -217,9 +218,11 @@ def dossier_zip(
 ) -> Response:
     """The dossier for arbitration: a ZIP with the PDF, CSV tables, minutes and manifest."""
     view = open_alliance(db, me, alliance_id)
-    decision = progress.refresh(db, view, decisions.get_decision(db, view, decision_id))
-    doc = dossier.dossier_doc(db, view, decision)
-    return invitations.zip_response(documents.dossier_zip(doc), f"dossier-{decision.reference}")
+    shown = progress.as_of_one(db, view, decisions.get_decision(db, view, decision_id))
+    doc = dossier.dossier_doc(db, view, shown)
+    return invitations.zip_response(
+        documents.dossier_zip(doc), f"dossier-{shown.decision.reference}"
+    )
 
 
 @router.get("/alliances/{alliance_id}/decision-register.{fmt}")

@@ -35,10 +35,16 @@ REGISTER_HEADER = (
 
 
 def decision_read(db: Session, view: AllianceView, decision: Decision) -> DecisionRead:
-    """A decision with its votes, history and positions."""
+    """A decision as of now with its votes, history and positions (a step that fell due
+    is in it at its due time, recorded by the scheduler or not)."""
+    shown = progress.as_of_one(db, view, decision)
+    decision = shown.decision
     base = DecisionRead.model_validate(decision)
     base.votes = [VoteRead.model_validate(v) for v in progress.votes_of(db, view, [decision.id])]
-    base.steps = [StepRead.model_validate(s) for s in progress.steps_of(db, view, decision.id)]
+    base.steps = [
+        StepRead.model_validate(s)
+        for s in [*progress.steps_of(db, view, decision.id), *shown.pending]
+    ]
     base.positions = [
         PositionRead.model_validate(p) for p in decisions.positions_of(db, view, decision.id)
     ]

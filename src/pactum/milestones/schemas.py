@@ -110,6 +110,11 @@ class ClaimRead(Output):
     claimed_at: datetime
     confirmed_by_id: uuid.UUID | None
     confirmed_at: datetime | None
+    deemed: bool = Field(
+        default=False,
+        description="confirmed because the notice period ended unanswered (confirmed_at is "
+        "the end of that period)",
+    )
     version: int
     disputes: list[DisputeRead] = Field(default_factory=list)
     invoice_id: uuid.UUID | None = None

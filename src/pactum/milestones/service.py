@@ -4,19 +4,25 @@ is withdrawn); a confirmed claim is invoiced by the claimant. Every step names t
 and the party, and is audited.
 
 A claim not answered within the notice period is *deemed accepted* (the usual contract
-rule): it can no longer be disputed and the claimant may invoice it.
+rule): it can no longer be disputed and the claimant may invoice it. Time makes that
+change (TIME-1): the scheduler records it when the period ends (:func:`deem_due`), with
+the system as actor and the period's end as effective time, and tells both parties;
+reads show it as of now whether or not the scheduler has run (:func:`as_of`), and a
+write that finds it not yet recorded records it first (:func:`catch_up`).
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, get_scoped, scoped
+from pactum.access import AllianceView, get_scoped, scoped, system_scope
 from pactum.access.records import audit_record
 from pactum.agreements import service as agreements
+from pactum.audit.service import SCHEDULER, chain_for, record
 from pactum.core.errors import Conflict, Forbidden, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version, diff, reject_nulls
@@ -28,22 +34,130 @@ from pactum.milestones.schemas import (
     DisputeResolve,
     NoteCreate,
 )
-from pactum.models import Agreement, ClaimNote, Dispute, Invoice, MilestoneClaim
+from pactum.models import Agreement, AllianceMember, ClaimNote, Dispute, Invoice, MilestoneClaim
+from pactum.notify.service import notify
 
 OPEN = ("claimed", "disputed")
 
 
 def list_claims(session: Session, view: AllianceView) -> list[MilestoneClaim]:
-    """The alliance's milestone claims, newest first."""
+    """The alliance's milestone claims as of now, newest first."""
     stmt = scoped(view, MilestoneClaim).order_by(MilestoneClaim.claimed_at.desc())
-    return list(session.execute(stmt).scalars())
+    return [as_of(claim) for claim in session.execute(stmt).scalars()]
 
 
 def get_claim(
     session: Session, view: AllianceView, claim_id: uuid.UUID, *, lock: bool = False
 ) -> MilestoneClaim:
-    """One claim, or 404."""
-    return get_scoped(session, view, MilestoneClaim, claim_id, lock=lock)
+    """One claim, or 404: as of now for reading, the locked row itself for a write
+    (``lock``; the write calls :func:`catch_up` first)."""
+    claim = get_scoped(session, view, MilestoneClaim, claim_id, lock=lock)
+    return claim if lock else as_of(claim)
+
+
+_COLUMNS = [c.key for c in MilestoneClaim.__table__.columns]
+
+
+def deemed_due(claim: MilestoneClaim, today: date | None = None) -> bool:
+    """An unanswered claim whose notice period has ended (pure)."""
+    return claim.status == "claimed" and (today or utcnow().date()) > claim.respond_by
+
+
+def deemed_at(claim: MilestoneClaim) -> datetime:
+    """When an unanswered claim is deemed accepted: the start of the day after its
+    notice period (UTC)."""
+    day = claim.respond_by + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def as_of(claim: MilestoneClaim) -> MilestoneClaim:
+    """The claim as of now: a copy (never added to a session) showing the deemed
+    acceptance when the notice period has ended and it is not recorded yet."""
+    if not deemed_due(claim):
+        return claim
+    copy = MilestoneClaim(**{key: getattr(claim, key) for key in _COLUMNS})
+    _deem(copy)
+    return copy
+
+
+def deemed_accepted(claim: MilestoneClaim) -> bool:
+    """Whether the claim stands confirmed because its notice period ended unanswered."""
+    return claim.deemed or deemed_due(claim)
+
+
+def _deem(claim: MilestoneClaim) -> None:
+    claim.status = "confirmed"
+    claim.deemed = True
+    claim.confirmed_by_id = None
+    claim.confirmed_at = deemed_at(claim)
+    _touch(claim)
+    claim.updated_at = claim.confirmed_at
+
+
+def _record_deemed(session: Session, claim: MilestoneClaim) -> None:
+    """Record a due deemed acceptance as the system's, at its due time, and tell the
+    alliance managers and finance people of both parties."""
+    _deem(claim)
+    session.flush()
+    record(
+        session,
+        actor=SCHEDULER,
+        action="milestone.deemed_accepted",
+        object_type="milestone_claim",
+        object_id=claim.id,
+        chain=chain_for(claim.alliance_id, claim.visibility, claim.owner_org_id),
+        alliance_id=claim.alliance_id,
+        old={"status": "claimed"},
+        new={"status": "confirmed", "deemed": True, "effective_at": claim.confirmed_at},
+    )
+    people = session.execute(
+        system_scope(
+            select(AllianceMember).where(
+                AllianceMember.alliance_id == claim.alliance_id,
+                AllianceMember.role.in_(("alliance_manager", "finance")),
+                AllianceMember.org_id.in_((claim.owner_org_id, claim.payer_org_id)),
+            )
+        )
+    ).scalars()
+    for person in people:
+        notify(
+            session,
+            user_id=person.user_id,
+            org_id=person.org_id,
+            alliance_id=claim.alliance_id,
+            text=f"Milestone “{claim.milestone}” is deemed accepted: the notice period ended "
+            f"on {claim.respond_by.isoformat()} without an answer.",
+            link=f"/alliances/{claim.alliance_id}/milestones/{claim.id}",
+            email=True,
+        )
+
+
+def catch_up(session: Session, claim: MilestoneClaim) -> MilestoneClaim:
+    """Before a write acts on a claim (its row locked): record a deemed acceptance that
+    fell due and the scheduler has not recorded yet."""
+    if deemed_due(claim):
+        _record_deemed(session, claim)
+    return claim
+
+
+def deem_due(session: Session) -> int:
+    """Record every deemed acceptance that fell due (the scheduler's job)."""
+    due = list(
+        session.execute(
+            system_scope(
+                select(MilestoneClaim)
+                .where(
+                    MilestoneClaim.status == "claimed",
+                    MilestoneClaim.respond_by < utcnow().date(),
+                )
+                .order_by(MilestoneClaim.respond_by, MilestoneClaim.id)
+                .with_for_update()
+            )
+        ).scalars()
+    )
+    for claim in due:
+        _record_deemed(session, claim)
+    return len(due)
 
 
 def disputes(session: Session, view: AllianceView, claim_ids: list[uuid.UUID]) -> list[Dispute]:
@@ -73,11 +187,6 @@ def notes(session: Session, view: AllianceView, claim_id: uuid.UUID) -> list[Cla
         .order_by(ClaimNote.created_at)
     )
     return list(session.execute(stmt).scalars())
-
-
-def deemed_accepted(claim: MilestoneClaim) -> bool:
-    """An unanswered claim whose notice period has ended."""
-    return claim.status == "claimed" and utcnow().date() > claim.respond_by
 
 
 def _other_party(agreement: Agreement, org_id: uuid.UUID) -> uuid.UUID:
@@ -164,16 +273,16 @@ def update_claim(
     expected_version: int | None,
 ) -> MilestoneClaim:
     """Correct a claim the other party has not answered yet."""
-    claim = get_claim(session, view, claim_id, lock=True)
+    claim = catch_up(session, get_claim(session, view, claim_id, lock=True))
     _as_claimant(view, claim)
     check_version(expected_version, claim.version)
-    if claim.status != "claimed":
-        raise Conflict(f"status: a {claim.status} claim cannot be edited")
-    if deemed_accepted(claim):
+    if claim.deemed:
         raise Conflict(
             "status: the notice period ended and the claim is deemed accepted as it stood; "
             "withdraw it and claim again to change it"
         )
+    if claim.status != "claimed":
+        raise Conflict(f"status: a {claim.status} claim cannot be edited")
     changes = data.model_dump(exclude_unset=True)
     reject_nulls(changes)
     agreement = agreements.get_agreement(session, view, claim.agreement_id)
@@ -204,7 +313,7 @@ def confirm(
     session: Session, view: AllianceView, claim_id: uuid.UUID, *, expected_version: int | None
 ) -> MilestoneClaim:
     """The paying party confirms the milestone was achieved."""
-    claim = get_claim(session, view, claim_id, lock=True)
+    claim = catch_up(session, get_claim(session, view, claim_id, lock=True))
     _as_payer(view, claim)
     check_version(expected_version, claim.version)
     if claim.status != "claimed":
@@ -235,16 +344,16 @@ def dispute(
     expected_version: int | None,
 ) -> Dispute:
     """The paying party disputes the claim, with a reason, within the notice period."""
-    claim = get_claim(session, view, claim_id, lock=True)
+    claim = catch_up(session, get_claim(session, view, claim_id, lock=True))
     _as_payer(view, claim)
     check_version(expected_version, claim.version)
-    if claim.status != "claimed":
-        raise Conflict(f"status: a {claim.status} claim cannot be disputed")
-    if deemed_accepted(claim):
+    if claim.deemed:
         raise Conflict(
             f"status: the notice period ended on {claim.respond_by.isoformat()}; "
             "the claim is deemed accepted"
         )
+    if claim.status != "claimed":
+        raise Conflict(f"status: a {claim.status} claim cannot be disputed")
     record = Dispute(
         alliance_id=view.alliance_id,
         owner_org_id=view.org_id,
@@ -338,7 +447,7 @@ def withdraw(
     session: Session, view: AllianceView, claim_id: uuid.UUID, *, expected_version: int | None
 ) -> MilestoneClaim:
     """The claimant withdraws an unanswered or disputed claim."""
-    claim = get_claim(session, view, claim_id, lock=True)
+    claim = catch_up(session, get_claim(session, view, claim_id, lock=True))
     _as_claimant(view, claim)
     check_version(expected_version, claim.version)
     if claim.status not in OPEN:
@@ -384,11 +493,11 @@ def withdraw(
 def invoice(session: Session, view: AllianceView, claim_id: uuid.UUID) -> Invoice:
     """The claimant invoices a confirmed (or deemed accepted) claim; due after the
     agreement's payment days."""
-    claim = get_claim(session, view, claim_id, lock=True)
+    claim = catch_up(session, get_claim(session, view, claim_id, lock=True))
     view.require("finance.write")
     if claim.owner_org_id != view.org_id:
         raise Forbidden("Only the claiming party invoices its milestone.")
-    if claim.status != "confirmed" and not deemed_accepted(claim):
+    if claim.status != "confirmed":
         raise Conflict(f"status: a {claim.status} claim cannot be invoiced yet")
     agreement = agreements.get_agreement(session, view, claim.agreement_id)
     version = agreements.terms_on(session, view, agreement, claim.achieved_on)

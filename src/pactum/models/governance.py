@@ -232,7 +232,10 @@ class DecisionStep(AllianceScoped, Base):
     decision_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("decisions.id"), index=True)
     # The decision's version after the step: orders steps made in the same instant.
     seq: Mapped[int] = mapped_column()
+    # When the step took effect (for a step time made, its due time) and when it was
+    # written down (the scheduler's processing time).
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     on_day: Mapped[date] = mapped_column(Date)
     rung: Mapped[int] = mapped_column()
     body_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("committees.id"), default=None)

@@ -1,6 +1,9 @@
-"""``pactum tick``: run the jobs that are due: obligation reminders, decision escalations,
-governance reminders (action items, votes owed), the notification e-mail outbox and the
-sweep of orphan uploaded files.
+"""The scheduled jobs (``pactum tick``, and the scheduler inside ``pactum serve`` or
+``pactum worker``): obligation reminders; the time-driven transitions (decision deadlines
+and escalations, deemed acceptance of milestone claims, agreement and invitation
+expiries), each recorded with the system as actor and its due time as effective time;
+governance reminders (action items, votes owed); the e-mail outboxes; the sweep of
+orphan uploaded files.
 
 Every job must be idempotent and safe to run concurrently, so ``tick`` can run from cron
 every minute. A job is a function of a :class:`TickContext` returning a one-line summary;
@@ -17,10 +20,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from pactum.agreements import service as agreements
 from pactum.core.db import transaction
 from pactum.core.time import utcnow
 from pactum.files.service import sweep_orphans
 from pactum.governance.service import jobs as governance_jobs
+from pactum.milestones import service as milestones
 from pactum.notify.mail import Mailer
 from pactum.notify.outbox import send_pending
 from pactum.obligations.reminders import send_reminders
@@ -80,6 +85,20 @@ def decision_escalations(context: TickContext) -> JobResult:
     return JobResult(f"{moved} decision(s) moved on", acted=moved > 0)
 
 
+def milestone_acceptances(context: TickContext) -> JobResult:
+    """Claims whose notice period ended unanswered are recorded as deemed accepted."""
+    with transaction(context.factory) as session:
+        deemed = milestones.deem_due(session)
+    return JobResult(f"{deemed} claim(s) deemed accepted", acted=deemed > 0)
+
+
+def agreement_expiries(context: TickContext) -> JobResult:
+    """Agreements in force past their expiry date are recorded as expired."""
+    with transaction(context.factory) as session:
+        expired = agreements.expire_due(session)
+    return JobResult(f"{expired} agreement(s) expired", acted=expired > 0)
+
+
 def governance_reminders(context: TickContext) -> JobResult:
     """Action items due or overdue, and votes a party still owes near the deadline."""
     sent = governance_jobs.remind(context.factory, context.today)
@@ -126,6 +145,8 @@ def orphan_files(context: TickContext) -> JobResult:
 JOBS: Sequence[tuple[str, Job]] = (
     ("obligation reminders", obligation_reminders),
     ("decision escalations", decision_escalations),
+    ("milestone acceptances", milestone_acceptances),
+    ("agreement expiries", agreement_expiries),
     ("governance reminders", governance_reminders),
     ("notification e-mails", notification_emails),
     ("invitation expiries", invitation_expiries),

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from pactum.access import Principal
-from pactum.audit.service import Actor, org_chain, record
+from pactum.audit.service import SCHEDULER, Actor, org_chain, record
 from pactum.auth import passwords, throttle
 from pactum.auth.secrets import derived_token, token_hash
 from pactum.auth.service import consume_totp, find_user, normalise_email
@@ -34,8 +34,6 @@ from pactum.core.time import utcnow
 from pactum.models import Organisation, OrgInvitation, OrgMembership, User
 from pactum.orgs.schemas import InvitationCreate
 from pactum.settings import Settings
-
-SYSTEM = Actor.system("scheduler")
 
 
 def _require_org_admin(principal: Principal) -> uuid.UUID:
@@ -254,7 +252,7 @@ def revoke(session: Session, principal: Principal, invitation_id: uuid.UUID) -> 
     return invitation
 
 
-def expire(session: Session, invitation: OrgInvitation, *, actor: Actor = SYSTEM) -> bool:
+def expire(session: Session, invitation: OrgInvitation, *, actor: Actor = SCHEDULER) -> bool:
     """Record that a pending invitation expired (the scheduler, when due): the system is
     the actor and the expiry time the effective time."""
     result = session.execute(

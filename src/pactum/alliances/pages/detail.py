@@ -68,6 +68,10 @@ ACTIVITY_PHRASES = {
     "objective.create": "added {objective}",
     "objective.update": "edited {objective}",
     "objective.share": "shared {objective} with the alliance",
+    "decision.step": "moved a decision on",
+    "milestone.deemed_accepted": "recorded a milestone claim as deemed accepted: its notice "
+    "period ended unanswered",
+    "agreement.expire": "recorded that an agreement expired",
 }
 
 
@@ -79,6 +83,7 @@ class FeedItem:
     actor: str
     text: str
     private: bool
+    recorded: Any = None  # when a change time made was written down (``ts``: its due time)
 
 
 def _feed(
@@ -100,7 +105,15 @@ def _feed(
             member=member_names.get(entry.object_id, "a member"),
             objective=f"objective “{title}”" if title else "an objective",
         )
-        items.append(FeedItem(entry.ts, entry.actor_name or "System", text, entry.private))
+        items.append(
+            FeedItem(
+                entry.effective_at or entry.ts,
+                entry.actor_name or "System",
+                text,
+                entry.private,
+                recorded=entry.ts if entry.effective_at else None,
+            )
+        )
     return items
 
 

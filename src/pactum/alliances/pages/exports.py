@@ -26,7 +26,15 @@ router = APIRouter()
 # --- exports -------------------------------------------------------------------------------
 
 MEMBERS_HEADER = ["Name", "E-mail", "Organisation", "Alliance role", "Added (UTC)"]
-ACTIVITY_HEADER = ["Time (UTC)", "Who", "Action", "Record type", "Record id", "Visibility"]
+ACTIVITY_HEADER = [
+    "Took effect (UTC)",
+    "Recorded (UTC)",
+    "Who",
+    "Action",
+    "Record type",
+    "Record id",
+    "Visibility",
+]
 
 
 def _member_rows(db: Session, view: AllianceView) -> list[list[Any]]:
@@ -47,7 +55,15 @@ def _activity_rows(db: Session, view: AllianceView) -> list[list[Any]]:
     view.require("audit.export")
     mine = f"Private to {view.party.org.name}"
     return [
-        [e.ts, e.actor_name, e.action, e.object_type, e.object_id, mine if e.private else "Shared"]
+        [
+            e.effective_at or e.ts,
+            e.ts,
+            e.actor_name,
+            e.action,
+            e.object_type,
+            e.object_id,
+            mine if e.private else "Shared",
+        ]
         for e in activity(db, view, ACTIVITY_EXPORT_LIMIT)
     ]
 

@@ -196,6 +196,8 @@ def decision_dossier(
 ) -> Response:
     """The dossier for arbitration: a ZIP with the PDF, CSV tables, minutes and manifest."""
     view = open_alliance(db, info.principal, alliance_id)
-    decision = progress.refresh(db, view, decisions.get_decision(db, view, decision_id))
-    doc = dossier.dossier_doc(db, view, decision)
-    return invitations.zip_response(documents.dossier_zip(doc), f"dossier-{decision.reference}")
+    shown = progress.as_of_one(db, view, decisions.get_decision(db, view, decision_id))
+    doc = dossier.dossier_doc(db, view, shown)
+    return invitations.zip_response(
+        documents.dossier_zip(doc), f"dossier-{shown.decision.reference}"
+    )

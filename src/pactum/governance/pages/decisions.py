@@ -236,11 +236,13 @@ def decision_page(
     errors: FormErrors | None = None,
     values: dict[str, str] | None = None,
 ) -> HTMLResponse:
-    """Render the decision page, with its clocks applied first (progress.refresh)."""
-    progress.refresh(db, view, decision)
+    """Render the decision page as of now: a step that fell due shows at its due time, as
+    the scheduler records it (reading changes nothing)."""
+    shown = progress.as_of_one(db, view, decision)
+    decision = shown.decision
     ladder = progress.ladder_of(db, view, decision)
     votes = progress.votes_of(db, view, [decision.id])
-    steps = progress.steps_of(db, view, decision.id)
+    steps = [*progress.steps_of(db, view, decision.id), *shown.pending]
     names = member_names(db, view)
     parties = view.party_names
     body = ladder.body(decision.rung)

@@ -14,7 +14,7 @@ from pactum.access import AllianceView, open_alliance
 from pactum.alliances.service import member_names
 from pactum.core.time import utcnow
 from pactum.governance.pages import common
-from pactum.governance.service import actions, committees, meetings, progress, register
+from pactum.governance.service import actions, committees, meetings, register
 from pactum.http.db import DbSession
 from pactum.models import ActionItem, Committee, Decision, Meeting
 from pactum.web.forms import page
@@ -69,11 +69,9 @@ def split_meetings(
 
 
 def open_decisions(db: Session, view: AllianceView) -> list[Decision]:
-    """Undecided matters, brought up to date (their clocks applied), soonest due first."""
+    """Undecided matters as of now (their clocks applied), soonest due first."""
     found = register.undecided(db, view, OPEN_DECISIONS_SHOWN)
-    progress.refresh_many(db, view, found)
-    still = [d for d in found if d.status in register.UNDECIDED]
-    return sorted(still, key=lambda d: (d.escalate_on or d.deadline, d.reference))
+    return sorted(found, key=lambda d: (d.escalate_on or d.deadline, d.reference))
 
 
 def overdue_actions(db: Session, view: AllianceView) -> list[ActionItem]:

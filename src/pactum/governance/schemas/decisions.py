@@ -73,9 +73,12 @@ class VoteRead(Output):
 
 
 class StepRead(Output):
-    """A step of a decision's history."""
+    """A step of a decision's history: ``at`` is when it took effect (for a step time
+    made, its due time: ``actor_id`` is then empty, the system's), ``recorded_at`` when
+    it was written down (empty: due, not recorded yet)."""
 
     at: datetime
+    recorded_at: datetime | None = None
     on_day: date
     rung: int
     body_id: uuid.UUID | None

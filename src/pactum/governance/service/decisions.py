@@ -166,7 +166,7 @@ def cast_vote(
 ) -> Vote:
     """Cast our party's vote as one of its voting members of the body now deciding."""
     decision = get_decision(session, view, decision_id, lock=True)
-    progress.refresh(session, view, decision)
+    progress.catch_up(session, view, decision)
     ladder = progress.ladder_of(session, view, decision)
     charter = progress.charter(session, view, ladder, decision.rung)
     me = str(view.principal.user_id)
@@ -255,7 +255,7 @@ def decide_final_say(
 ) -> Decision:
     """The final-say party decides a matter the ladder could not, with its rationale."""
     decision = get_decision(session, view, decision_id, lock=True)
-    progress.refresh(session, view, decision)
+    progress.catch_up(session, view, decision)
     ladder = progress.ladder_of(session, view, decision)
     if decision.status != "final_say":
         raise Conflict(f"status: the decision is {decision.status}, not at the final-say step")
@@ -347,6 +347,7 @@ def withdraw(
 ) -> Decision:
     """The proposing party's alliance manager withdraws an undecided matter."""
     decision = get_decision(session, view, decision_id, lock=True)
+    progress.catch_up(session, view, decision)
     check_version(expected_version, decision.version)
     if decision.owner_org_id != view.org_id or "alliance_manager" not in view.roles:
         raise Forbidden("Only the proposing party's alliance manager may withdraw it.")

@@ -13,11 +13,12 @@ from pactum.core.time import utcnow
 from pactum.governance import documents
 from pactum.governance.service import committees, meetings, minutes, progress
 from pactum.governance.service.decisions import positions_of
-from pactum.models import Decision
 
 
-def dossier_doc(session: Session, view: AllianceView, decision: Decision) -> documents.DossierDoc:
-    """Everything an arbitrator needs about one decision."""
+def dossier_doc(session: Session, view: AllianceView, shown: progress.AsOf) -> documents.DossierDoc:
+    """Everything an arbitrator needs about one decision, as of now (a step that fell due
+    is in its timeline at its due time, as the scheduler records it)."""
+    decision = shown.decision
     names = member_names(session, view)
     parties = view.party_names
     ladder = progress.ladder_of(session, view, decision)
@@ -30,7 +31,7 @@ def dossier_doc(session: Session, view: AllianceView, decision: Decision) -> doc
         documents.TimelineEntry(
             at=s.at, body=bodies.get(s.body_id, "") if s.body_id else "", text=s.text
         )
-        for s in progress.steps_of(session, view, decision.id)
+        for s in [*progress.steps_of(session, view, decision.id), *shown.pending]
     )
     votes = tuple(
         documents.VoteLine(

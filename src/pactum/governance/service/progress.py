@@ -1,20 +1,26 @@
 """How a decision moves on: its ladder, the rules state stored in the database, every
 step recorded in its history (and the audit trail), the deciding body notified, waiting
-pages told. :func:`advance` is the one place a decision escalates, used by the pages,
-the API and ``pactum tick`` (:func:`advance_all`), so they always agree."""
+pages told.
+
+Time moves a decision by itself (TIME-1): :func:`due_steps` says, from the pure rules,
+which steps have fallen due; the scheduler records them (:func:`advance_all`) with the
+system as actor and each step's due time as its effective time, and notifies the body
+then. A read never writes: pages, the API, the register and the dossier show the state
+as of now (:func:`as_of`) from the same rules, whether or not the scheduler has run, and
+a write that finds a due step not yet recorded records it first (:func:`catch_up`)."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from pactum.access import AllianceView, scoped, system_scope
-from pactum.audit.service import Actor, record, shared_chain
+from pactum.audit.service import SCHEDULER, record, shared_chain
 from pactum.core.time import utcnow
 from pactum.governance import rules
 from pactum.governance.service import committees
@@ -140,8 +146,14 @@ def apply_step(
     *,
     on_day: date,
     actor_id: uuid.UUID | None,
+    effective_at: datetime | None = None,
 ) -> None:
-    """Store a new rules state and record the step (in the shared history and audit)."""
+    """Store a new rules state and record the step (in the shared history and audit).
+
+    A step someone's action caused (a vote, a final say) is theirs; a step that time
+    made (``effective_at``: a missed deadline, an escalation date) is the system's,
+    recorded at its due time, with the time it was processed beside it.
+    """
     if after == before:
         return
     decision.status = after.status
@@ -157,9 +169,10 @@ def apply_step(
     decision.version += 1
     decision.updated_at = utcnow()
     text = named(step_text(ladder, before, after), names)
+    timed = effective_at is not None
     record(
         session,
-        actor=view.principal.actor if view is not None else Actor.system("pactum tick"),
+        actor=SCHEDULER if timed or view is None else view.principal.actor,
         action="decision.step",
         object_type="decision",
         object_id=decision.id,
@@ -172,9 +185,17 @@ def apply_step(
             "outcome": after.outcome,
             "deadline": after.deadline,
             "escalate_on": after.escalate_on,
+            **({"effective_at": effective_at} if timed else {}),
         },
     )
-    add_step(session, decision, on_day=on_day, text=text, actor_id=actor_id)
+    add_step(
+        session,
+        decision,
+        on_day=on_day,
+        text=text,
+        actor_id=None if timed else actor_id,
+        at=effective_at,
+    )
     session.flush()
     publish_decision(session, decision)
     tell_body(session, decision, ladder, text)
@@ -184,24 +205,39 @@ def apply_step(
 
 
 def add_step(
-    session: Session, decision: Decision, *, on_day: date, text: str, actor_id: uuid.UUID | None
+    session: Session,
+    decision: Decision,
+    *,
+    on_day: date,
+    text: str,
+    actor_id: uuid.UUID | None,
+    at: datetime | None = None,
 ) -> None:
     """Record where the decision now stands (status, rung, body) in its shared history;
-    ``seq`` is its version, which orders the steps of one instant."""
-    session.add(
-        DecisionStep(
-            alliance_id=decision.alliance_id,
-            owner_org_id=decision.owner_org_id,
-            visibility="shared",
-            decision_id=decision.id,
-            seq=decision.version,
-            on_day=on_day,
-            rung=decision.rung,
-            body_id=decision.body_id,
-            status=decision.status,
-            text=text,
-            actor_id=actor_id,
-        )
+    ``seq`` is its version, which orders the steps of one instant; ``at`` is when it took
+    effect (now, unless time made it: then its due time), ``recorded_at`` when it was
+    written."""
+    session.add(new_step(decision, on_day=on_day, text=text, actor_id=actor_id, at=at or utcnow()))
+
+
+def new_step(
+    decision: Decision, *, on_day: date, text: str, actor_id: uuid.UUID | None, at: datetime
+) -> DecisionStep:
+    """A history row for where the decision now stands (not added to any session)."""
+    return DecisionStep(
+        alliance_id=decision.alliance_id,
+        owner_org_id=decision.owner_org_id,
+        visibility="shared",
+        decision_id=decision.id,
+        seq=decision.version,
+        at=at,
+        recorded_at=utcnow(),
+        on_day=on_day,
+        rung=decision.rung,
+        body_id=decision.body_id,
+        status=decision.status,
+        text=text,
+        actor_id=actor_id,
     )
 
 
@@ -266,33 +302,78 @@ def tell_body(session: Session, decision: Decision, ladder: Ladder, text: str) -
         )
 
 
-def advance(
-    session: Session,
-    view: AllianceView | None,
-    decision: Decision,
-    today: date,
-    *,
-    ladder: Ladder,
-    votes: list[Vote],
-) -> Decision:
-    """Apply every step due by ``today`` (deadline expiry, escalation), recording each."""
-    charter = rules.Charter(
+def start_of(day: date) -> datetime:
+    """The first instant (UTC) of a day: when a date-based clock takes effect."""
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class DueStep:
+    """A step time made due (the pure rules' answer): the state before and after, the
+    day it counts on and the instant it took effect."""
+
+    before: rules.Decision
+    after: rules.Decision
+    on_day: date
+    effective_at: datetime
+
+
+def _clock_charter(ladder: Ladder) -> rules.Charter:
+    return rules.Charter(
         parties=("_",),
         voting_members={},
         ladder=tuple(rules.Rung(b.name, b.decision_days) for b in ladder.bodies),
         final_say=dict(ladder.origin.final_say),
         holidays=committees.holidays(ladder.origin),
     )
-    state = state_of(decision, votes)
+
+
+def due_steps(ladder: Ladder, state: rules.Decision, today: date) -> list[DueStep]:
+    """Every step due by ``today``, in order (pure: nothing is read or written).
+
+    A missed voting deadline deadlocks the matter at the end of the deadline's day; an
+    escalation happens at the start of its escalation date.
+    """
+    charter = _clock_charter(ladder)
+    found = []
     while state.status in ("open", "deadlocked"):
         nxt = rules.step(charter, state, today)
         if nxt == state:
             break
-        # The day the step took effect: a missed deadline deadlocks on that deadline, an
-        # escalation happens on the escalation date, whenever the tick or page sees it.
-        effective = state.deadline if state.status == "open" else (state.escalate_on or today)
-        apply_step(session, view, decision, ladder, state, nxt, on_day=effective, actor_id=None)
+        if state.status == "open":
+            on_day, effective = state.deadline, start_of(state.deadline + timedelta(days=1))
+        else:
+            day = state.escalate_on or today
+            on_day, effective = day, start_of(day)
+        found.append(DueStep(state, nxt, on_day, effective))
         state = nxt
+    return found
+
+
+def advance(
+    session: Session,
+    decision: Decision,
+    today: date,
+    *,
+    ladder: Ladder,
+    votes: list[Vote],
+    view: AllianceView | None = None,
+) -> Decision:
+    """Record every step due by ``today`` (deadline expiry, escalation) as the system's,
+    each at its due time: the scheduler does this when they fall due, and a write that
+    finds one not yet recorded does it first."""
+    for due in due_steps(ladder, state_of(decision, votes), today):
+        apply_step(
+            session,
+            view,
+            decision,
+            ladder,
+            due.before,
+            due.after,
+            on_day=due.on_day,
+            actor_id=None,
+            effective_at=due.effective_at,
+        )
     return decision
 
 
@@ -306,40 +387,99 @@ def is_due(decision: Decision, today: date) -> bool:
     return False
 
 
-def refresh(session: Session, view: AllianceView, decision: Decision) -> Decision:
-    """Bring one decision up to date (pages and the API call this before showing it)."""
-    refresh_many(session, view, [decision])
+def due_clause(today: date) -> ColumnElement[bool]:
+    """SQL for :func:`is_due` (for lists that must show the state as of now)."""
+    return or_(
+        and_(Decision.status == "open", Decision.deadline < today),
+        and_(Decision.status == "deadlocked", Decision.escalate_on <= today),
+    )
+
+
+def catch_up(session: Session, view: AllianceView, decision: Decision) -> Decision:
+    """Before a write acts on a decision: record, as the system's, any step that fell due
+    and the scheduler has not recorded yet (the row is locked by the caller)."""
+    today = utcnow().date()
+    if is_due(decision, today):
+        votes = votes_of(session, view, [decision.id])
+        ladder = ladder_of(session, view, decision)
+        advance(session, decision, today, ladder=ladder, votes=votes, view=view)
     return decision
 
 
-def refresh_many(session: Session, view: AllianceView, decisions: list[Decision]) -> None:
-    """Bring these decisions up to date; nothing is read unless a step is due, and then
-    the committees and votes of all of them are read at once."""
+@dataclass(frozen=True)
+class AsOf:
+    """A decision as of now, for reading: the stored row when nothing is due, else a
+    copy (never added to the session) with the due steps applied, and those steps as
+    history rows not yet recorded."""
+
+    decision: Decision
+    pending: tuple[DecisionStep, ...] = ()
+
+
+_COLUMNS = [c.key for c in Decision.__table__.columns]
+
+
+def _projected(
+    decision: Decision, ladder: Ladder, votes: list[Vote], today: date, names: dict[str, str]
+) -> AsOf:
+    steps = due_steps(ladder, state_of(decision, votes), today)
+    if not steps:
+        return AsOf(decision)
+    copy = Decision(**{key: getattr(decision, key) for key in _COLUMNS})
+    pending = []
+    for due in steps:
+        copy.status = due.after.status
+        copy.rung = due.after.rung
+        copy.deadline = due.after.deadline
+        copy.escalate_on = due.after.escalate_on
+        copy.outcome = named(due.after.outcome, names)
+        copy.body_id = ladder.body(due.after.rung).id
+        copy.version += 1  # as recording the step will: the ETag a later write sends
+        text = named(step_text(ladder, due.before, due.after), names)
+        step = new_step(copy, on_day=due.on_day, text=text, actor_id=None, at=due.effective_at)
+        step.recorded_at = None  # type: ignore[assignment]  # due, not written down yet
+        pending.append(step)
+    return AsOf(copy, tuple(pending))
+
+
+def as_of(session: Session, view: AllianceView, decisions: list[Decision]) -> list[AsOf]:
+    """These decisions as of now, computed from the same pure rules the scheduler applies
+    (a read never writes: whether or not the scheduler has run, pages, API, lists and
+    exports show the same state). Only the due ones cost queries, all at once."""
     today = utcnow().date()
     due = [d for d in decisions if is_due(d, today)]
     if not due:
-        return
+        return [AsOf(d) for d in decisions]
     by_id = {c.id: c for c in committees.list_committees(session, view)}
     votes = votes_of(session, view, [d.id for d in due])
-    for decision in due:
-        advance(
-            session,
-            view,
-            decision,
+    names = {str(k): v for k, v in view.party_names.items()}
+    shown = {
+        d.id: _projected(
+            d,
+            ladder_of(session, view, d, by_id),
+            [v for v in votes if v.decision_id == d.id],
             today,
-            ladder=ladder_of(session, view, decision, by_id),
-            votes=[v for v in votes if v.decision_id == decision.id],
+            names,
         )
+        for d in due
+    }
+    return [shown.get(d.id, AsOf(d)) for d in decisions]
+
+
+def as_of_one(session: Session, view: AllianceView, decision: Decision) -> AsOf:
+    """One decision as of now (see :func:`as_of`)."""
+    return as_of(session, view, [decision])[0]
 
 
 def advance_all(session: Session, today: date) -> int:
-    """Move on every undecided decision of every alliance (``pactum tick``); returns how
-    many changed. Idempotent: a second run on the same day changes nothing."""
+    """Record every step due by ``today`` for every undecided decision of every alliance
+    (the scheduler); returns how many decisions moved. Idempotent: a second run on the
+    same day changes nothing."""
     pending = list(
         session.execute(
             system_scope(
                 select(Decision)
-                .where(Decision.status.in_(("open", "deadlocked")))
+                .where(due_clause(today))
                 .order_by(Decision.alliance_id, Decision.id)
                 .with_for_update()
             )
@@ -361,6 +501,6 @@ def advance_all(session: Session, today: date) -> int:
             ).scalars()
         )
         before = decision.version
-        advance(session, None, decision, today, ladder=ladder, votes=votes)
+        advance(session, decision, today, ladder=ladder, votes=votes)
         changed += decision.version != before
     return changed

@@ -1,5 +1,10 @@
 """The decision register: every decision of the alliance, searchable, filterable and paged
-(the API, the page and the exports use it)."""
+(the API, the page and the exports use it).
+
+Every decision is shown as of now (:func:`progress.as_of`): a matter whose deadline
+passed reads as deadlocked, filters included, whether or not the scheduler has recorded
+it yet, so the register and the decision page always agree.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, and_, func, not_, or_
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, scoped
+from pactum.core.time import utcnow
+from pactum.governance.service import progress
 from pactum.models import Decision
 
 PER_PAGE_MAX = 200
@@ -31,7 +38,37 @@ class RegisterQuery:
     per_page: int = 50
 
 
-def _filtered(view: AllianceView, query: RegisterQuery) -> Select[Decision]:
+@dataclass
+class _Filtered:
+    """The matching decisions' query, and the due ones already seen as of now."""
+
+    stmt: Select[Decision]
+    shown: dict[uuid.UUID, Decision]
+
+
+def _filtered(
+    session: Session, view: AllianceView, query: RegisterQuery, *, statuses: tuple[str, ...] = ()
+) -> _Filtered:
+    """The matching decisions; a status filter (``query.status`` or ``statuses``) is
+    applied to the state as of now."""
+    stmt = _unfiltered_status(view, query)
+    wanted = (query.status,) if query.status else statuses
+    shown: dict[uuid.UUID, Decision] = {}
+    if wanted:
+        today = utcnow().date()
+        due = list(session.execute(stmt.where(progress.due_clause(today))).scalars())
+        shown = {a.decision.id: a.decision for a in progress.as_of(session, view, due)}
+        now_in = [i for i, d in shown.items() if d.status in wanted]
+        stmt = stmt.where(
+            or_(
+                and_(Decision.status.in_(wanted), not_(progress.due_clause(today))),
+                Decision.id.in_(now_in),
+            )
+        )
+    return _Filtered(stmt, shown)
+
+
+def _unfiltered_status(view: AllianceView, query: RegisterQuery) -> Select[Decision]:
     stmt = scoped(view, Decision)
     if query.q:
         text = query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -44,8 +81,6 @@ def _filtered(view: AllianceView, query: RegisterQuery) -> Select[Decision]:
                 func.lower(Decision.rationale).like(like, escape="\\"),
             )
         )
-    if query.status:
-        stmt = stmt.where(Decision.status == query.status)
     if query.domain:
         stmt = stmt.where(Decision.domain == query.domain)
     if query.committee_id is not None:
@@ -63,28 +98,41 @@ ORDER = (Decision.opened_on.desc(), Decision.reference.desc())
 def register(
     session: Session, view: AllianceView, query: RegisterQuery
 ) -> tuple[list[Decision], int]:
-    """One page of the decision register, newest first, and the number matching."""
-    stmt = _filtered(view, query)
+    """One page of the decision register (as of now), newest first, and the number
+    matching."""
+    found = _filtered(session, view, query)
+    stmt = found.stmt
     total = session.execute(stmt.with_only_columns(func.count(Decision.id))).scalar_one()
     per_page = max(1, min(query.per_page, PER_PAGE_MAX))
     page = max(1, query.page)
     rows = session.execute(
         stmt.order_by(*ORDER).limit(per_page).offset((page - 1) * per_page)
     ).scalars()
-    return list(rows), int(total)
+    return _now(session, view, found, list(rows)), int(total)
+
+
+def _now(
+    session: Session, view: AllianceView, found: _Filtered, rows: list[Decision]
+) -> list[Decision]:
+    """The rows as of now (the due ones the filter projected are not projected again)."""
+    rest = [r for r in rows if r.id not in found.shown]
+    projected = {a.decision.id: a.decision for a in progress.as_of(session, view, rest)}
+    return [found.shown.get(r.id) or projected[r.id] for r in rows]
 
 
 def undecided(session: Session, view: AllianceView, limit: int) -> list[Decision]:
-    """Matters not decided yet (open, deadlocked, at the final-say step), newest first."""
-    stmt = (
-        scoped(view, Decision).where(Decision.status.in_(UNDECIDED)).order_by(*ORDER).limit(limit)
-    )
-    return list(session.execute(stmt).scalars())
+    """Matters not decided yet as of now (open, deadlocked, at the final-say step),
+    newest first."""
+    found = _filtered(session, view, RegisterQuery(), statuses=UNDECIDED)
+    rows = session.execute(found.stmt.order_by(*ORDER).limit(limit)).scalars()
+    return _now(session, view, found, list(rows))
 
 
 def all_rows(session: Session, view: AllianceView, query: RegisterQuery) -> list[Decision]:
-    """Every decision matching the filters (for exports), newest first."""
-    return list(session.execute(_filtered(view, query).order_by(*ORDER)).scalars())
+    """Every decision matching the filters (for exports), as of now, newest first."""
+    found = _filtered(session, view, query)
+    rows = session.execute(found.stmt.order_by(*ORDER)).scalars()
+    return _now(session, view, found, list(rows))
 
 
 def domains(session: Session, view: AllianceView) -> list[str]:
