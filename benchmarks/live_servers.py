@@ -128,9 +128,20 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """One Pactum server process (uvicorn) on the given database, until the block ends."""
+    """One Pactum server process on the given database, until the block ends: uvicorn
+    itself, or ``pactum serve`` (with its scheduler) when ``serve``; its output goes to
+    ``log`` when given."""
 
-    def __init__(self, database_url: str, data_dir: Path, secret_key: str) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        data_dir: Path,
+        secret_key: str,
+        *,
+        env: dict[str, str] | None = None,
+        serve: bool = False,
+        log: Path | None = None,
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -139,7 +150,11 @@ class ServerProcess:
             "PACTUM_DATABASE_URL": database_url,
             "PACTUM_DATA_DIR": str(data_dir),
             "PACTUM_SECRET_KEY": secret_key,
+            **(env or {}),
         }
+        self.serve = serve
+        self.log = log
+        self._log_file: Any = None
         self.process: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> ServerProcess:
@@ -150,6 +165,16 @@ class ServerProcess:
 
     def start(self) -> None:
         """Start the process (without waiting for it)."""
+        output: Any = None
+        if self.log is not None:
+            output = self._log_file = open(self.log, "ab")  # noqa: SIM115  (closed on exit)
+        if self.serve:
+            command = [sys.executable, "-m", "pactum.cli.main", "serve"]
+            command += ["--host", "127.0.0.1", "--port", str(self.port)]
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=self.env, stdout=output, stderr=output
+            )
+            return
         command = [
             sys.executable,
             "-m",
@@ -165,7 +190,9 @@ class ServerProcess:
             "--timeout-graceful-shutdown",
             "5",
         ]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, env=self.env, stdout=output, stderr=output
+        )
 
     def wait_ready(self, timeout: float = 60) -> None:
         """Wait until the server answers."""
@@ -194,6 +221,9 @@ class ServerProcess:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
 
 
 @contextmanager

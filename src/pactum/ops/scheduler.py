@@ -29,9 +29,12 @@ from pactum.settings import Settings
 
 log = logging.getLogger("pactum.scheduler")
 
-# pg_advisory_lock key: "PACTUMSC" read as a signed 64-bit integer.
-ADVISORY_KEY = 0x50414354554D5343 - (1 << 64)
+# The advisory lock is (ADVISORY_CLASS, hash of the schema): one leader per Pactum
+# database, and instances kept in separate schemas of one database do not share it.
+ADVISORY_CLASS = 0x50435453  # "PCTS"
 LOCK_FILE = "scheduler.lock"
+TRY_LOCK = text("SELECT pg_try_advisory_lock(:class_id, hashtext(current_schema()))")
+UNLOCK = text("SELECT pg_advisory_unlock(:class_id, hashtext(current_schema()))")
 
 
 class Leadership:
@@ -64,9 +67,7 @@ class Leadership:
                 self.release()
         connection = self.engine.connect()
         try:
-            got = connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}
-            ).scalar_one()
+            got = connection.execute(TRY_LOCK, {"class_id": ADVISORY_CLASS}).scalar_one()
             connection.commit()
         except Exception:
             connection.close()
@@ -95,9 +96,7 @@ class Leadership:
         """Give the lead up (idempotent)."""
         if self._connection is not None:
             try:
-                self._connection.execute(
-                    text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY}
-                )
+                self._connection.execute(UNLOCK, {"class_id": ADVISORY_CLASS})
                 self._connection.commit()
             except Exception:  # the connection is gone: so is the lock
                 log.debug("advisory unlock failed", exc_info=True)
