@@ -151,8 +151,18 @@ def create_alliance(session: Session, principal: Principal, data: AllianceCreate
     return alliance
 
 
-def get_invitation(session: Session, principal: Principal, party_id: uuid.UUID) -> AllianceParty:
-    """An open invitation to the caller's organisation, or 404."""
+def get_invitation(
+    session: Session, principal: Principal, party_id: uuid.UUID, *, lock: bool = False
+) -> AllianceParty:
+    """An open invitation to the caller's organisation, or 404 (``lock``: its row locked
+    first, so two answers at once are made one after the other: the second finds it
+    answered)."""
+    if lock:
+        session.execute(
+            system_scope(
+                select(AllianceParty.id).where(AllianceParty.id == party_id).with_for_update()
+            )
+        ).first()
     party = session.execute(
         system_scope(
             select(AllianceParty)
@@ -181,8 +191,8 @@ def respond_invitation(
     accept: bool,
     manager_user_id: uuid.UUID | None = None,
 ) -> AllianceParty:
-    """Accept (naming our alliance manager, by default the caller) or decline."""
-    party = get_invitation(session, principal, party_id)
+    """Accept (naming our alliance manager, by default the caller) or decline, once."""
+    party = get_invitation(session, principal, party_id, lock=True)
     assert principal.org_id is not None
     party.state = "accepted" if accept else "declined"
     party.responded_at = utcnow()

@@ -400,13 +400,17 @@ def list_tokens(session: Session, principal: Principal) -> list[ApiToken]:
 
 
 def revoke_token(session: Session, principal: Principal, token_id: uuid.UUID) -> ApiToken:
-    """Revoke one of the caller's own tokens (404 for anyone else's)."""
+    """Revoke one of the caller's own tokens (404 for anyone else's); revoking it again
+    changes nothing (its row is locked first, so two at once record one revocation)."""
     row = session.execute(
-        select(ApiToken).where(
+        select(ApiToken)
+        .where(
             ApiToken.id == token_id,
             ApiToken.user_id == principal.user_id,
             ApiToken.org_id == principal.org_id,
         )
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if row is None:
         raise NotFound()

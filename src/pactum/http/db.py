@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.util import find_tables
@@ -25,8 +25,20 @@ from pactum.settings import Settings
 READ_ONLY = "pactum_read_only"
 READ_METHODS = frozenset({"GET", "HEAD"})
 # What authenticating a read may touch: the session's or token's last use and expiry.
-BOOKKEEPING = (WebSession, ApiToken)
+BOOKKEEPING: dict[type, frozenset[str]] = {
+    WebSession: frozenset({"last_seen_at", "revoked_at", "org_id"}),
+    ApiToken: frozenset({"last_used_at"}),
+}
 BOOKKEEPING_TABLES = frozenset({"web_sessions", "api_tokens"})
+
+
+def _bookkeeping(session: Session, obj: object) -> bool:
+    allowed = BOOKKEEPING.get(type(obj))
+    if allowed is None or obj in session.new or obj in session.deleted:
+        return False
+    state = inspect(obj)
+    changed = {a.key for a in state.attrs if a.history.has_changes()}
+    return changed <= allowed
 
 
 class ReadWrote(RuntimeError):
@@ -41,7 +53,7 @@ def _refuse_flush(session: Session, _context: Any, _instances: Any) -> None:
         *session.deleted,
         *(o for o in session.dirty if session.is_modified(o)),
     ]
-    wrong = [o for o in changed if not isinstance(o, BOOKKEEPING)]
+    wrong = [o for o in changed if not _bookkeeping(session, o)]
     if wrong:
         names = sorted({type(o).__name__ for o in wrong})
         raise ReadWrote(f"a read tried to write {', '.join(names)}")

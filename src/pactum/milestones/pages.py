@@ -209,7 +209,15 @@ def _detail(
                     f"{outcome}. {d.resolution}",
                 )
             )
-    if claim.confirmed_at is not None and claim.confirmed_by_id is not None:
+    if claim.confirmed_at is not None and claim.deemed:
+        timeline.append(
+            (
+                claim.confirmed_at,
+                f"Deemed accepted: the notice period ended on {claim.respond_by.isoformat()} "
+                "without an answer (recorded by Pactum when it fell due)",
+            )
+        )
+    elif claim.confirmed_at is not None and claim.confirmed_by_id is not None:
         timeline.append(
             (
                 claim.confirmed_at,

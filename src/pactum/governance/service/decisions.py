@@ -321,6 +321,7 @@ def set_rationale(
     """Record the rationale of a decided matter in the register (If-Match)."""
     view.require("decisions.propose")
     decision = get_decision(session, view, decision_id, lock=True)
+    progress.catch_up(session, view, decision)
     check_version(expected_version, decision.version)
     if decision.status not in ("approved", "rejected", "arbitration"):
         raise Conflict("status: the rationale is recorded once the matter is decided")
@@ -385,6 +386,7 @@ def state_position(
     """State (or restate) our party's position on an escalated matter (for the dossier)."""
     view.require("decisions.position")
     decision = get_decision(session, view, decision_id, lock=True)
+    progress.catch_up(session, view, decision)
     if decision.status not in ESCALATED and decision.rung == 0 and not decision.subject_type:
         raise Conflict("status: positions are stated once a matter is deadlocked or escalated")
     existing = next(
@@ -402,6 +404,8 @@ def state_position(
         )
         session.add(position)
         old = None
+    elif existing.text == data.text:
+        return existing  # restated as it stands: nothing changes (PUT is idempotent)
     else:
         position, old = existing, {"text": existing.text}
         position.text = data.text
