@@ -61,6 +61,7 @@ class Outcome:
     winners: list[httpx.Response]
     audit: Counter[tuple[str, str]] = field(default_factory=Counter)
     sample: str = ""  # one refusal's body
+    answers: list[httpx.Response] = field(default_factory=list)
 
     def describe(self) -> str:
         """A one-line summary for assertion messages."""
@@ -145,16 +146,20 @@ class Harness:
 
     def fire(self, trial: Trial, n: int = N) -> Outcome:
         """Send the trial's request ``n`` times at once."""
-        headers = {**self.headers(trial.who), **trial.headers}
-        if trial.if_match is not None:
-            headers["If-Match"] = trial.if_match
-        barrier = threading.Barrier(n)
-        answers: list[httpx.Response] = []
-        lock = threading.Lock()
+        return self.fire_all([trial] * n)
 
-        def send() -> None:
+    def fire_all(self, trials: list[Trial]) -> Outcome:
+        """Send each trial's request once, all at the same moment (a race of different
+        requests); the answers come back in the trials' order."""
+        barrier = threading.Barrier(len(trials))
+        answers: list[httpx.Response | None] = [None] * len(trials)
+
+        def send(index: int, trial: Trial) -> None:
+            headers = {**(self.headers(trial.who) if trial.who else {}), **trial.headers}
+            if trial.if_match is not None:
+                headers["If-Match"] = trial.if_match
             barrier.wait()
-            response = self.client.request(
+            answers[index] = self.client.request(
                 trial.method,
                 trial.url,
                 headers=headers,
@@ -162,22 +167,24 @@ class Harness:
                 files=trial.files,
                 data=trial.data,
                 content=trial.content,
+                follow_redirects=False,
             )
-            with lock:
-                answers.append(response)
 
         top = self._audit_top()
-        threads = [threading.Thread(target=send) for _ in range(n)]
+        threads = [threading.Thread(target=send, args=(i, t)) for i, t in enumerate(trials)]
         with widened():
             for thread in threads:
                 thread.start()
             for thread in threads:
                 thread.join(120)
+        done = [a for a in answers if a is not None]
+        assert len(done) == len(trials), "a request did not come back"
         return Outcome(
-            statuses=[a.status_code for a in answers],
-            winners=[a for a in answers if a.status_code in SUCCESS],
+            statuses=[a.status_code for a in done],
+            winners=[a for a in done if a.status_code in SUCCESS],
             audit=self._audit_since(top),
-            sample=next((a.text for a in answers if a.status_code not in SUCCESS), ""),
+            sample=next((a.text for a in done if a.status_code not in SUCCESS), ""),
+            answers=done,
         )
 
 

@@ -6,25 +6,15 @@ create fails :func:`test_every_write_route_is_classified`."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
-from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
 
 from pactum.core.db import make_engine
 from pactum.core.time import frozen
 from pactum.main import create_app
 from pactum.settings import Settings
+from tests.concurrency.conftest import NOW
 from tests.concurrency.harness import SUCCESS, Harness, N
 from tests.concurrency.scenarios import CREATES, TRIALS
-from tests.conftest import _build_world
-from tests.dbutil import fresh_database
-
-# After 2027 Q1, which the statements report on; every trial runs at this instant.
-NOW = datetime(2027, 6, 15, 12, 0, tzinfo=UTC)
 
 
 def _write_routes() -> list[tuple[str, str, bool]]:
@@ -58,22 +48,6 @@ def test_every_write_route_is_classified() -> None:
     assert conditional_creates == []
     stale = [k for k in [*TRIALS, *CREATES] if k not in {(m, p) for m, p, _ in ROUTES}]
     assert stale == [], f"no such routes any more: {stale}"
-
-
-@pytest.fixture(scope="module")
-def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
-    """A committed world of its own and the app on it, with the clock at ``NOW``."""
-    tmp: Path = tmp_path_factory.mktemp("concurrency")
-    with frozen(NOW), fresh_database(tmp, "concurrency") as (url, engine):
-        settings = Settings(
-            env="test", data_dir=tmp, database_url=url, secret_key="c" * 40, files_dir=tmp / "f"
-        )
-        with Session(engine) as session:
-            world = _build_world(session, settings)
-            session.commit()
-        app = create_app(settings, engine=engine)
-        with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as c:
-            yield Harness(c, engine, world)
 
 
 TRIAL_ROUTES = sorted(TRIALS)

@@ -242,11 +242,14 @@ def lock_party(session: Session, view: AllianceView) -> None:
 
 
 def lock_alliance(session: Session, view: AllianceView) -> None:
-    """Take the alliance's row lock (rules over the whole alliance's rows)."""
+    """Take the alliance's row lock before a rule over many of its rows (the governance
+    structure, the next reference or invoice number): such changes are made one after
+    the other. ``FOR NO KEY UPDATE``, so records that merely refer to the alliance can
+    still be added meanwhile."""
     session.execute(
         select(Alliance.id)
         .where(Alliance.id == view.alliance_id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(**SCOPED)
     ).first()
 

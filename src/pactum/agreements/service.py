@@ -120,6 +120,7 @@ def expire_due(session: Session) -> int:
                 )
                 .order_by(Agreement.expiry_date, Agreement.id)
                 .with_for_update()
+                .execution_options(populate_existing=True)
             )
         ).scalars()
     )

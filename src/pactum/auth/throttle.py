@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pactum.core.errors import TooManyRequests
@@ -44,15 +46,27 @@ def check(session: Session, settings: Settings, email: str, client: str) -> None
             )
 
 
+def _locked(session: Session, key: str, now: datetime) -> LoginThrottle:
+    """The counter row of ``key`` (created if missing), locked: failures sent at the same
+    moment are each counted (no lost update, CONC-1)."""
+    values = {"key": key, "failures": 0, "window_start": now}
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(insert(LoginThrottle).values(**values).on_conflict_do_nothing())
+    return session.execute(
+        select(LoginThrottle)
+        .where(LoginThrottle.key == key)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def fail(session: Session, settings: Settings, email: str, client: str) -> None:
     """Count a failure and start or lengthen a block once the limit is passed."""
     now = utcnow()
     window = timedelta(seconds=settings.login_window_seconds)
     for key, limit, cap in _keys(settings, email, client):
-        row = session.get(LoginThrottle, key)
-        if row is None:
-            row = LoginThrottle(key=key, failures=0, window_start=now)
-            session.add(row)
+        row = _locked(session, key, now)
         if now - row.window_start > window:
             row.failures, row.window_start, row.blocked_until = 0, now, None
         row.failures += 1

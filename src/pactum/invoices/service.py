@@ -7,15 +7,15 @@ import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func
 from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, get_scoped, scoped, system_scope
+from pactum.access import AllianceView, get_scoped, lock_alliance, scoped
 from pactum.access.records import audit_record
 from pactum.core.errors import Conflict, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.invoices.schemas import PaymentCreate
-from pactum.models import Alliance, Invoice, Payment
+from pactum.models import Invoice, Payment
 
 STATUSES = ("due", "part_paid", "overdue", "paid")
 
@@ -77,9 +77,7 @@ def payments(
 def _next_number(session: Session, view: AllianceView, issued_on: date) -> str:
     """``INV-2027-0007``: the alliance's invoices are numbered in one sequence; the alliance
     row is locked so concurrent issues cannot take the same number."""
-    session.execute(
-        system_scope(select(Alliance.id).where(Alliance.id == view.alliance_id).with_for_update())
-    )
+    lock_alliance(session, view)
     count = session.execute(
         scoped(view, Invoice).with_only_columns(func.count(Invoice.id))
     ).scalar_one()

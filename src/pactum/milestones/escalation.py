@@ -132,4 +132,15 @@ def _on_decided(session: Session, view: AllianceView, decision: Decision) -> Non
     )
 
 
+def _before_deciding(session: Session, view: AllianceView, decision: Decision) -> None:
+    """Lock the disputed claim before a write on its decision (the decision may resolve
+    the dispute and change the claim)."""
+    if decision.subject_id is None:
+        return
+    dispute = next(iter(service.disputes_by_id(session, view, [decision.subject_id])), None)
+    if dispute is not None:
+        service.get_claim(session, view, dispute.subject_id, lock=True)
+
+
 progress.ON_DECIDED[SUBJECT] = _on_decided
+progress.BEFORE_DECIDING[SUBJECT] = _before_deciding

@@ -152,6 +152,7 @@ def deem_due(session: Session) -> int:
                 )
                 .order_by(MilestoneClaim.respond_by, MilestoneClaim.id)
                 .with_for_update()
+                .execution_options(populate_existing=True)
             )
         ).scalars()
     )

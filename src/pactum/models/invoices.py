@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pactum.core.db import Base, Money, UTCDateTime, new_id
@@ -24,6 +24,8 @@ class Invoice(AllianceScoped, Base):
     __table_args__ = (
         UniqueConstraint("alliance_id", "number"),
         UniqueConstraint("source_type", "source_id"),
+        # Never more paid than owed, whatever races the service's own check (CONC-1).
+        CheckConstraint("paid >= 0 AND paid <= amount", name="paid_within_amount"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_id)

@@ -335,7 +335,9 @@ def rename_self(
     user.version += 1
     org_ids: list[uuid.UUID | None] = list(
         session.execute(
-            select(OrgMembership.org_id).where(OrgMembership.user_id == user.id)
+            select(OrgMembership.org_id)
+            .where(OrgMembership.user_id == user.id)
+            .order_by(OrgMembership.org_id)  # chains locked in one order: no deadlock
         ).scalars()
     )
     # Each organisation's chain names only itself: none learns the person's others.

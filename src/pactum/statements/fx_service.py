@@ -51,12 +51,21 @@ def get_rate(
 def agreed_rates(
     session: Session, view: AllianceView, year: int, quarter: int, target: str
 ) -> dict[str, Decimal]:
-    """Currency -> agreed rate into ``target`` for the quarter (proposals are left out)."""
-    stmt = scoped(view, FxRate).where(
-        FxRate.year == year,
-        FxRate.quarter == quarter,
-        FxRate.target == target,
-        FxRate.status == "agreed",
+    """Currency -> agreed rate into ``target`` for the quarter (proposals are left out).
+
+    The rates are read with a shared lock (``FOR SHARE``): a statement converting with
+    them and a change of one of them are made one after the other, so a statement is
+    never submitted with a rate being replaced (the change then sees it in use, or the
+    statement sees the rate no longer agreed)."""
+    stmt = (
+        scoped(view, FxRate)
+        .where(
+            FxRate.year == year,
+            FxRate.quarter == quarter,
+            FxRate.target == target,
+            FxRate.status == "agreed",
+        )
+        .with_for_update(read=True)
     )
     return {r.currency: Decimal(r.rate) for r in session.execute(stmt).scalars()}
 

@@ -21,7 +21,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, get_scoped, not_found, scoped
+from pactum.access import AllianceView, get_scoped, lock_alliance, not_found, scoped
 from pactum.access.records import audit_record
 from pactum.agreements import service as agreements
 from pactum.agreements.terms import parse_terms
@@ -72,7 +72,12 @@ def get_true_up(
     if not lock:
         return get_scoped(session, view, TrueUp, true_up_id)
     found = session.execute(
-        scoped(view, TrueUp).where(TrueUp.id == true_up_id).with_for_update()
+        scoped(view, TrueUp)
+        .where(TrueUp.id == true_up_id)
+        .with_for_update()
+        # a page may have read the row before: the locked read must replace what it holds
+        # (an approval committed meanwhile must be seen, or an approved true-up changes)
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if found is None:
         raise not_found(view.principal, "trueup", true_up_id)
@@ -389,6 +394,9 @@ def sign_true_up(
     payment on undisputed costs is invoiced (nothing when it is zero)."""
     true_up = get_true_up(session, view, true_up_id, lock=True)
     view.require("finance.approve")
+    # The last signature issues the invoice, which numbers under the alliance's lock: take
+    # it before any audit entry is appended (a fixed lock order: no deadlock).
+    lock_alliance(session, view)
     agreement = agreement_of(session, view, true_up)
     my_party(agreement, view)
     check_open(true_up)

@@ -126,6 +126,9 @@ def update_action(
     """Change an action item (If-Match). The assignee may mark it done; the rest needs
     ``meetings.write``."""
     item = get_action(session, view, action_id, lock=True)
+    meeting = None
+    if item.meeting_id is not None:  # locked before anything is audited (one lock order)
+        meeting = meetings.get_meeting(session, view, item.meeting_id, lock=True)
     check_version(expected_version, item.version)
     changes = data.model_dump(exclude_unset=True)
     reject_nulls(changes)
@@ -146,8 +149,7 @@ def update_action(
     item.version += 1
     session.flush()
     audit_record(session, view, item, "action_item", "action.update", old=old, new=new)
-    if item.meeting_id is not None and set(new) - {"status"}:
-        meeting = meetings.get_meeting(session, view, item.meeting_id, lock=True)
+    if meeting is not None and set(new) - {"status"}:
         meetings.minutes_changed(session, view, meeting, "an action item was edited")
     return item
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, get_scoped, scoped
+from pactum.access import AllianceView, get_scoped, lock_alliance, scoped
 from pactum.access.records import audit_record
 from pactum.alliances.service import list_members
 from pactum.core.errors import Conflict, ValidationFailed
@@ -183,6 +183,7 @@ def _snapshot(c: Committee) -> dict[str, Any]:
 def create_committee(session: Session, view: AllianceView, data: CommitteeCreate) -> Committee:
     """Set up a committee with its charter (an alliance manager of either party)."""
     view.require("governance.manage")
+    lock_alliance(session, view)  # rules across committees are checked one at a time
     chair = data.chair_org_id or view.org_id
     if chair not in _party_ids(view):
         raise ValidationFailed("chair_org_id", "must be a party of the alliance")
@@ -225,8 +226,14 @@ def update_committee(
     *,
     expected_version: int | None,
 ) -> Committee:
-    """Change a committee's charter (If-Match). Decisions already open keep their clocks."""
+    """Change a committee's charter (If-Match). Decisions already open keep their clocks.
+
+    The rules across committees (no escalation loop, a working group never above its
+    committee) are checked with the alliance's lock held: two edits that would each pass
+    alone but break a rule together are made one after the other.
+    """
     view.require("governance.manage")
+    lock_alliance(session, view)
     committee = get_committee(session, view, committee_id, lock=True)
     check_version(expected_version, committee.version)
     changes = data.model_dump(exclude_unset=True)
@@ -290,8 +297,10 @@ def _check_seniority(
 def add_seat(
     session: Session, view: AllianceView, committee_id: uuid.UUID, data: SeatCreate
 ) -> CommitteeMember:
-    """Seat one of our party's alliance members (our alliance manager or administrator)."""
+    """Seat one of our party's alliance members (our alliance manager or administrator);
+    the seniority of executive officers is checked under the alliance's lock."""
     view.require("members.manage")
+    lock_alliance(session, view)
     committee = get_committee(session, view, committee_id, lock=True)
     ours = {m.user_id for m in list_members(session, view) if m.org_id == view.org_id}
     if data.user_id not in ours:
@@ -345,9 +354,11 @@ def update_seat(
     *,
     expected_version: int | None,
 ) -> CommitteeMember:
-    """Change one of our party's seats (a party swaps its own members by notice)."""
+    """Change one of our party's seats (a party swaps its own members by notice); a seat
+    made active again must still respect the executive officers' seniority."""
     view.require("members.manage")
-    get_committee(session, view, committee_id)
+    lock_alliance(session, view)
+    committee = get_committee(session, view, committee_id)
     seat = get_scoped(session, view, CommitteeMember, seat_id, lock=True)
     if seat.committee_id != committee_id:
         raise ValidationFailed("seat_id", "is not a seat of this committee")
@@ -359,6 +370,8 @@ def update_seat(
     old, new = diff(seat, changes)
     if not new:
         return seat
+    if new.get("active") is True:
+        _check_seniority(session, view, committee, seat.user_id)
     for key, value in new.items():
         setattr(seat, key, value)
     seat.version += 1

@@ -16,7 +16,7 @@ import uuid
 from sqlalchemy import String, cast, func
 from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, get_scoped, scoped
+from pactum.access import AllianceView, get_scoped, lock_alliance, scoped
 from pactum.access.records import audit_record
 from pactum.core.errors import Conflict, Forbidden, ValidationFailed
 from pactum.core.time import utcnow
@@ -65,6 +65,7 @@ def positions_of(session: Session, view: AllianceView, decision_id: uuid.UUID) -
 
 
 def _next_reference(session: Session, view: AllianceView, year: int) -> str:
+    lock_alliance(session, view)  # two proposals at once number one after the other
     prefix = f"DEC-{year}-"
     count = session.execute(
         scoped(view, Decision)
@@ -91,7 +92,7 @@ def propose(
     meeting_id = None
     if data.agenda_item_id is not None:
         item = get_scoped(session, view, AgendaItem, data.agenda_item_id)
-        meeting = meetings.get_meeting(session, view, item.meeting_id)
+        meeting = meetings.get_meeting(session, view, item.meeting_id, lock=True)  # vs cancel
         if item.kind != "decision":
             raise ValidationFailed("agenda_item_id", "only a decision item is voted")
         if meeting.committee_id != committee.id:
@@ -161,12 +162,26 @@ def propose(
     return decision
 
 
+def locked_for_write(session: Session, view: AllianceView, decision_id: uuid.UUID) -> Decision:
+    """A decision about to be acted on: its row locked, then the rows its step may change
+    (its meeting, its subject, e.g. a disputed claim) locked too, before anything is
+    written or audited: one lock order for every write, so two never wait on each other
+    in a cycle. Then any step that fell due is recorded first."""
+    decision = get_decision(session, view, decision_id, lock=True)
+    if decision.meeting_id is not None:
+        meetings.get_meeting(session, view, decision.meeting_id, lock=True)
+    subject = progress.BEFORE_DECIDING.get(decision.subject_type)
+    if subject is not None:
+        subject(session, view, decision)
+    progress.catch_up(session, view, decision)
+    return decision
+
+
 def cast_vote(
     session: Session, view: AllianceView, decision_id: uuid.UUID, data: VoteCreate
 ) -> Vote:
     """Cast our party's vote as one of its voting members of the body now deciding."""
-    decision = get_decision(session, view, decision_id, lock=True)
-    progress.catch_up(session, view, decision)
+    decision = locked_for_write(session, view, decision_id)
     ladder = progress.ladder_of(session, view, decision)
     charter = progress.charter(session, view, ladder, decision.rung)
     me = str(view.principal.user_id)
@@ -254,8 +269,7 @@ def decide_final_say(
     session: Session, view: AllianceView, decision_id: uuid.UUID, data: FinalSayIn
 ) -> Decision:
     """The final-say party decides a matter the ladder could not, with its rationale."""
-    decision = get_decision(session, view, decision_id, lock=True)
-    progress.catch_up(session, view, decision)
+    decision = locked_for_write(session, view, decision_id)
     ladder = progress.ladder_of(session, view, decision)
     if decision.status != "final_say":
         raise Conflict(f"status: the decision is {decision.status}, not at the final-say step")
@@ -320,8 +334,7 @@ def set_rationale(
 ) -> Decision:
     """Record the rationale of a decided matter in the register (If-Match)."""
     view.require("decisions.propose")
-    decision = get_decision(session, view, decision_id, lock=True)
-    progress.catch_up(session, view, decision)
+    decision = locked_for_write(session, view, decision_id)
     check_version(expected_version, decision.version)
     if decision.status not in ("approved", "rejected", "arbitration"):
         raise Conflict("status: the rationale is recorded once the matter is decided")
@@ -347,8 +360,7 @@ def withdraw(
     session: Session, view: AllianceView, decision_id: uuid.UUID, *, expected_version: int | None
 ) -> Decision:
     """The proposing party's alliance manager withdraws an undecided matter."""
-    decision = get_decision(session, view, decision_id, lock=True)
-    progress.catch_up(session, view, decision)
+    decision = locked_for_write(session, view, decision_id)
     check_version(expected_version, decision.version)
     if decision.owner_org_id != view.org_id or "alliance_manager" not in view.roles:
         raise Forbidden("Only the proposing party's alliance manager may withdraw it.")
@@ -385,8 +397,7 @@ def state_position(
 ) -> Position:
     """State (or restate) our party's position on an escalated matter (for the dossier)."""
     view.require("decisions.position")
-    decision = get_decision(session, view, decision_id, lock=True)
-    progress.catch_up(session, view, decision)
+    decision = locked_for_write(session, view, decision_id)
     if decision.status not in ESCALATED and decision.rung == 0 and not decision.subject_type:
         raise Conflict("status: positions are stated once a matter is deadlocked or escalated")
     existing = next(

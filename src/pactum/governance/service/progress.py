@@ -61,6 +61,9 @@ def steps_of(session: Session, view: AllianceView, decision_id: uuid.UUID) -> li
 # which sits above governance and may import it. Runs in the deciding transaction.
 DecidedHandler = Callable[[Session, AllianceView, Decision], None]
 ON_DECIDED: dict[str, DecidedHandler] = {}
+# ... and what locks the subject's rows before a write on the decision (so the decision's
+# step can change them without taking a lock after the audit trail's).
+BEFORE_DECIDING: dict[str, DecidedHandler] = {}
 
 
 @dataclass(frozen=True)
@@ -482,6 +485,7 @@ def advance_all(session: Session, today: date) -> int:
                 .where(due_clause(today))
                 .order_by(Decision.alliance_id, Decision.id)
                 .with_for_update()
+                .execution_options(populate_existing=True)
             )
         ).scalars()
     )
