@@ -32,7 +32,7 @@ from pactum.http import logs
 from pactum.http.body_limit import BodyLimit
 from pactum.http.db import install_read_only_guard
 from pactum.http.headers import SecurityHeaders
-from pactum.http.query import no_nul_in_query
+from pactum.http.query import no_duplicate_json_keys, no_nul_in_query
 from pactum.ledger import api as ledger_api
 from pactum.ledger import pages as ledger_pages
 from pactum.live import sse
@@ -100,7 +100,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
-        dependencies=[Depends(no_nul_in_query)],
+        dependencies=[Depends(no_nul_in_query), Depends(no_duplicate_json_keys)],
     )
     app.state.settings = settings
     app.state.engine = engine

@@ -8,9 +8,7 @@ party A and is invisible to party B and to organisation C; the principals are
 
 from __future__ import annotations
 
-import re
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -25,17 +23,8 @@ from pactum.main import create_app
 from pactum.settings import Settings
 from tests import matrix
 from tests.conftest import World
-from tests.support import (
-    alliance_without_b,
-    invitation_to_a,
-    private_objective,
-    private_scenario,
-    sign_in,
-)
-
-PARAM = re.compile(r"{(\w+)}")
-# Path parameters that are not record ids: a valid value, the same for both calls.
-FIXED = {"fmt": "csv"}
+from tests.matrix import FIXED, PARAM, Ids, build_ids
+from tests.support import sign_in
 
 
 def _app() -> FastAPI:
@@ -64,40 +53,10 @@ OUTSIDERS = ("c_admin", "b_manager")
 INSIDERS = ("a_contributor", "a_manager", "a_admin")
 
 
-@dataclass
-class Ids:
-    """Records of party A that B and C must not reach."""
-
-    values: dict[str, uuid.UUID]
-    private: dict[str, uuid.UUID] = field(default_factory=dict)
-
-    def url(self, path: str, *, missing: bool = False) -> str:
-        """The path with real ids, or with fresh random ones when ``missing``."""
-
-        def fill(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name in FIXED:
-                return FIXED[name]
-            return str(uuid.uuid4() if missing else self.values[name])
-
-        return PARAM.sub(fill, path)
-
-
 @pytest.fixture
 def ids(db: Session, world: World) -> Ids:
     """One A-only record per id parameter name."""
-    alliance_id, member_id = alliance_without_b(db, world)
-    values = {
-        "alliance_id": alliance_id,
-        "member_id": member_id,
-        "party_id": invitation_to_a(db, world),
-        "user_id": world["a_contributor"].user_id,
-        "token_id": uuid.UUID(int=0),
-    }
-    values["objective_id"] = private_objective(db, world, "a_manager", "A's secret aim")
-    values["scenario_id"] = private_scenario(db, world, "a_manager")
-    values.update(matrix.a_only(db, world, alliance_id))
-    return Ids(values, matrix.private(db, world))
+    return build_ids(db, world)
 
 
 PRIVATE_PARAMS = {"objective_id", "scenario_id"} | matrix.private_params()

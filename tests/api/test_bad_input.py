@@ -20,7 +20,7 @@ def test_nul_characters_are_refused_with_the_field(client: TestClient, world: Wo
     response = client.post(url, headers=world["a_manager"].headers, json={"title": "a\x00b"})
     assert response.status_code == 422
     assert response.json()["detail"] == [
-        {"field": "title", "rule": "Value error, must not contain NUL characters"}
+        {"field": "title", "rule": "must not contain NUL characters"}
     ]
     titles = [o["title"] for o in client.get(url, headers=world["a_manager"].headers).json()]
     assert "a\x00b" not in titles

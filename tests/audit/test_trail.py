@@ -234,15 +234,22 @@ def test_truncated_export_is_detected(db: Session, world: World, tmp_path: Path)
 def test_line_separators_in_content_do_not_break_the_export(
     db: Session, world: World, tmp_path: Path
 ) -> None:
-    """AUD-5: U+2028/U+0085 in a title stay escaped; the export is ASCII and one entry a line."""
-    shared_objective(db, world, "a_manager", "Line\u2028separator\u0085and\u2029more")
+    """AUD-5: U+2028/U+2029 in a description stay escaped; the export is ASCII and one
+    entry a line."""
+    view = open_alliance(db, world["a_manager"].principal, world.alliance_id)
+    create_objective(
+        db,
+        view,
+        ObjectiveCreate(title="Separators", description="Line\u2028separator and\u2029more"),
+    )
+    db.commit()
     path = _export(db, world, "a_manager", tmp_path)
     raw = path.read_bytes()
     raw.decode("ascii")
     text_lines = raw.decode("ascii").splitlines()
     assert len(text_lines) == len(raw.split(b"\n")) - 1
     titles = [json.loads(line).get("new", "") for line in text_lines[1:]]
-    assert any("Line\u2028separator" in json.loads(t).get("title", "") for t in titles if t)
+    assert any("Line\u2028separator" in json.loads(t).get("description", "") for t in titles if t)
     assert standalone.verify_file(str(path)) is None
 
 

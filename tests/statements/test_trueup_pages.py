@@ -252,7 +252,9 @@ def test_exports_of_every_table(
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Party"
-    assert rows[2][1:5] == ("Licensee", "60000.00", "66000.00", "10.00")
+    # Amounts are numbers in a workbook (summable), shown with two decimals.
+    assert rows[2][1:5] == ("Licensee", 60000, 66000, 10)
+    assert sheet.cell(row=3, column=3).number_format == "#,##0.00"
     signatures = client.get(f"{_pages(world)}/{tid}/signatures.csv")
     assert signatures.status_code == 200
     assert signatures.text.startswith("\ufeffPrinted name")

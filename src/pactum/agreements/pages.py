@@ -25,6 +25,7 @@ from pactum.core.time import utcnow
 from pactum.http.db import DbSession
 from pactum.models import AGREEMENT_TYPES, Agreement
 from pactum.scenarios.template import template_deal
+from pactum.valuation.documents import DocumentError, load_yaml
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     DONE_MESSAGES,
@@ -111,9 +112,9 @@ def _terms_from_text(text: str) -> dict[str, Any]:
     if not text.strip():
         return {}
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationFailed("terms", f"is not valid YAML ({exc.__class__.__name__})") from exc
+        data = load_yaml(text)
+    except DocumentError as exc:
+        raise ValidationFailed("terms", str(exc)) from exc
     if not isinstance(data, dict):
         raise ValidationFailed("terms", "must be a YAML mapping (see the example)")
     return data

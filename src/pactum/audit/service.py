@@ -17,6 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from pactum.audit.verify import FORMAT, GENESIS, ChainChecker, entry_hash, values_hash
+from pactum.core.cells import safe_text
 from pactum.core.time import iso, utcnow
 from pactum.models import AuditEntry, AuditHead
 
@@ -283,14 +284,13 @@ def export_csv(entries: list[dict[str, Any]]) -> str:
     for entry in entries:
         writer.writerow(
             [
-                entry["ts"],
-                entry["actor_name"],
-                entry["action"],
-                entry["object_type"],
-                entry["object_id"],
-                entry["old"],
-                entry["new"],
-                entry["reason"],
+                safe_text(str(entry[key]))
+                for key in ("ts", "actor_name", "action", "object_type", "object_id")
+            ]
+            + [
+                safe_text(str(entry["old"])),
+                safe_text(str(entry["new"])),
+                safe_text(entry["reason"]),
             ]
         )
     return buffer.getvalue()

@@ -14,6 +14,7 @@ from pactum.audit.service import SYSTEM_CHAIN, Actor, org_chain, record
 from pactum.auth import passwords, throttle, totp
 from pactum.auth.secrets import new_token, token_hash
 from pactum.core.errors import Conflict, NotFound, ValidationFailed
+from pactum.core.text import text_problem
 from pactum.core.time import utcnow
 from pactum.models import ApiToken, Organisation, OrgMembership, User, WebSession
 from pactum.settings import Settings
@@ -336,6 +337,9 @@ def create_token(
     name = name.strip()
     if not name or len(name) > 100:
         raise ValidationFailed("name", "must be 1 to 100 characters")
+    problem = text_problem(name)
+    if problem is not None:
+        raise ValidationFailed("name", problem)
     if days is not None and not 1 <= days <= 3650:
         raise ValidationFailed("days", "must be between 1 and 3650")
     if not any(m.org_id == org_id for m in active_memberships(session, user.id)):

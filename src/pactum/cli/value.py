@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -147,7 +148,8 @@ def _print(deal: schema.DealFile, result: dict[str, Any], elapsed: float) -> Non
             f"Opt-in after {option['gate']} ({option['holder']} pays {money(option['fee'])}): "
             f"gain at the gate {money(option['gain_at_gate'])} -> "
             f"{'exercised' if option['exercise'] else 'not exercised'} in the base case. "
-            f"Value of the right: committed {money(option['committed_value'])}, as an option "
+            f"Value of the right ({option['basis']}): committed "
+            f"{money(option['committed_value'])}, as an option "
             f"{money(option['simulated_value'])} (simulated, P(exercise) "
             f"{option['probability_of_exercise']:.0%})"
             + (
@@ -180,34 +182,59 @@ def solve(
 ) -> None:
     """Solve one term so a party gets a target share of the deal's risk-adjusted value."""
     deal = _load(file)
+    grid = _grid(vary, values)
+    started = time.perf_counter()
     try:
-        started = time.perf_counter()
         solution = solve_share(deal, term=term, party=party, share=share)
-        elapsed = time.perf_counter() - started
     except SolveError as exc:
         err.print(f"[red]Cannot solve:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    console.print(
-        f"{term} = {solution.value:,.6g} gives the {party} {solution.share:.2%} of the deal "
-        f"(rNPV {money(solution.party_rnpv)} of {money(solution.total_rnpv)} {deal.currency}); "
-        f"{solution.iterations} evaluations, {elapsed * 1000:.1f} ms"
-    )
-    if vary:
-        if not values:
-            err.print("[red]--values:[/red] give the values of --vary, e.g. 0,25000000,50000000")
+        if grid is None:
+            raise typer.Exit(1) from exc
+    else:
+        elapsed = time.perf_counter() - started
+        console.print(
+            f"{term} = {solution.value:,.6g} gives the {party} {solution.share:.2%} of the deal "
+            f"(rNPV {money(solution.party_rnpv)} of {money(solution.total_rnpv)} "
+            f"{deal.currency}); {solution.iterations} evaluations, {elapsed * 1000:.1f} ms"
+        )
+    if grid is None or vary is None:
+        return
+    try:
+        menu = iso_value_menu(deal, term=term, other=vary, values=grid, party=party, share=share)
+    except SolveError as exc:
+        err.print(f"[red]--vary:[/red] {exc}".replace("--term: ", ""))
+        raise typer.Exit(2) from exc
+    table = Table(title=f"Iso-value menu: {party} keeps {share:.0%}")
+    table.add_column(vary, justify="right")
+    table.add_column(term, justify="right")
+    for other, solved in menu:
+        table.add_row(f"{other:,.6g}", "no solution" if solved is None else f"{solved:,.6g}")
+    console.print(table)
+    found = sum(solved is not None for _, solved in menu)
+    console.print(f"{found} of {len(menu)} values of {vary} have a solution.")
+    if found == 0:
+        raise typer.Exit(1)
+
+
+def _grid(vary: str | None, values: str | None) -> list[float] | None:
+    """The values of ``--vary`` (``None`` without it); a clear error when malformed."""
+    if vary is None:
+        if values:
+            err.print("[red]--values:[/red] needs --vary (the term the values are for)")
             raise typer.Exit(2)
-        try:
-            grid = [float(v) for v in values.split(",")]
-        except ValueError as exc:
-            err.print("[red]--values:[/red] must be comma-separated numbers")
-            raise typer.Exit(2) from exc
-        table = Table(title=f"Iso-value menu: {party} keeps {share:.0%}")
-        table.add_column(vary, justify="right")
-        table.add_column(term, justify="right")
-        for other, solved in iso_value_menu(deal, term=term, other=vary, values=grid, party=party,
-                                            share=share):  # fmt: skip
-            table.add_row(f"{other:,.6g}", "no solution" if solved is None else f"{solved:,.6g}")
-        console.print(table)
+        return None
+    if not values:
+        err.print("[red]--values:[/red] give the values of --vary, e.g. 0,25000000,50000000")
+        raise typer.Exit(2)
+    try:
+        grid = [float(v) for v in values.split(",")]
+    except ValueError as exc:
+        err.print("[red]--values:[/red] must be comma-separated numbers")
+        raise typer.Exit(2) from exc
+    if not all(math.isfinite(v) for v in grid):
+        err.print("[red]--values:[/red] must be finite numbers")
+        raise typer.Exit(2)
+    return grid
 
 
 @app.command("sensitivity")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -81,3 +81,23 @@ def quarter_end(year: int, quarter: int) -> date:
     """The last day of a calendar quarter."""
     following = date(year + 1, 1, 1) if quarter == 4 else quarter_start(year, quarter + 1)
     return following - timedelta(days=1)
+
+
+def ical_stamp(moment: datetime) -> str:
+    """A UTC time for iCalendar (``YYYYMMDDTHHMMSSZ``, every year four digits)."""
+    with suppress(OverflowError):
+        moment = moment.astimezone(UTC)
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}"
+        f"T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
+    )
+
+
+def ical_day(day: date) -> str:
+    """A date for iCalendar (``YYYYMMDD``)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def day_after(day: date) -> date:
+    """The next day (the last representable day has none: itself)."""
+    return day if day == date.max else day + timedelta(days=1)

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 import pycountry
 from openpyxl import load_workbook
 
+from pactum.core.text import text_problem
 from pactum.finance.royalty import SalesLine
 
 COLUMNS = ("country", "product", "net_sales", "currency")
@@ -34,6 +35,15 @@ class ImportRejected(ValueError):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} problem(s); nothing imported")
         self.errors = errors
+
+
+def _bad_cell(number: int, columns: tuple[str, ...], cells: list[str]) -> RowError | None:
+    """The first cell that breaks the text rules (IN-1), as a row error naming its column."""
+    for column, cell in zip(columns, cells, strict=False):
+        problem = text_problem(cell)
+        if problem is not None:
+            return RowError(number, column, problem)
+    return None
 
 
 def _rows_from_csv(data: bytes) -> list[list[str]]:
@@ -137,6 +147,10 @@ def _parse(
         if len(row) > len(COLUMNS):
             errors.append(RowError(number, "row", f"has {len(row)} columns; expected 4"))
             continue
+        bad = _bad_cell(number, COLUMNS, cells)
+        if bad is not None:
+            errors.append(bad)
+            continue
         country, product, amount, money = cells[:4]
         if pycountry.countries.get(alpha_2=country.upper()) is None:
             errors.append(RowError(number, "country", f"{country!r} is not an ISO 3166 code"))
@@ -211,6 +225,10 @@ def parse_costs(data: bytes, *, filename: str, currency: str) -> list[CostRow]:
         cells = [cell.strip() for cell in row] + [""] * (len(COST_COLUMNS) - len(row))
         if any("\x00" in cell for cell in cells):
             errors.append(RowError(number, "row", "must not contain NUL characters"))
+            continue
+        bad = _bad_cell(number, COST_COLUMNS, cells)
+        if bad is not None:
+            errors.append(bad)
             continue
         work_package, category, description, amount, money = cells[:5]
         for column, text in zip(COST_COLUMNS[:3], cells[:3], strict=True):

@@ -10,14 +10,14 @@ CRLF) is the one the deadline feed uses.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fastapi import Response
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView
 from pactum.alliances.service import list_members
-from pactum.core.time import utcnow
+from pactum.core.time import ical_stamp, utcnow
 from pactum.governance.service import committees
 from pactum.models import Meeting
 from pactum.obligations.calendar import CRLF, PRODID, escape, fold
@@ -27,7 +27,7 @@ ICS_TYPE = "text/calendar; charset=utf-8"
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return ical_stamp(moment)
 
 
 def meeting_uid(meeting_id: uuid.UUID) -> str:

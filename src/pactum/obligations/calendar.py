@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
+
+from pactum.core.time import day_after, ical_day, ical_stamp
 
 CRLF = "\r\n"
 LINE_OCTETS = 75
@@ -65,11 +67,11 @@ def fold(line: str) -> str:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return ical_stamp(moment)
 
 
 def _day(value: date) -> str:
-    return value.strftime("%Y%m%d")
+    return ical_day(value)
 
 
 def _event_lines(event: Event, stamp: str) -> list[str]:
@@ -83,7 +85,7 @@ def _event_lines(event: Event, stamp: str) -> list[str]:
     else:
         lines += [
             f"DTSTART;VALUE=DATE:{_day(event.day)}",
-            f"DTEND;VALUE=DATE:{_day(event.day + timedelta(days=1))}",
+            f"DTEND;VALUE=DATE:{_day(day_after(event.day))}",
         ]
     lines.append(f"SUMMARY:{escape(event.summary)}")
     if event.location:

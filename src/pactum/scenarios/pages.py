@@ -18,6 +18,7 @@ from pactum.models import ValuationScenario
 from pactum.scenarios import service
 from pactum.scenarios.schemas import ScenarioCreate, ScenarioUpdate
 from pactum.scenarios.template import template_text
+from pactum.valuation.documents import DocumentError, load_yaml
 from pactum.web import svg
 from pactum.web.forms import (
     FORM_ERRORS,
@@ -139,9 +140,9 @@ PARTIES = ("total", "licensor", "licensee")
 
 def _deal_from_text(text: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ValidationFailed("deal", f"is not valid YAML ({exc.__class__.__name__})") from exc
+        data = load_yaml(text)
+    except DocumentError as exc:
+        raise ValidationFailed("deal", str(exc)) from exc
     if not isinstance(data, dict):
         raise ValidationFailed("deal", "must be a YAML mapping (see the template)")
     return data
@@ -360,9 +361,8 @@ def scenario_update(
                 view,
                 scenario_id,
                 ScenarioUpdate.model_validate(changes),
-                expected_version=int(version)
-                if version.isdecimal() and len(version) < 12
-                else None,
+                # a missing or unreadable version counts as stale (never skips the check)
+                expected_version=int(version) if version.isdecimal() and len(version) < 12 else -1,
             )
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, thing="scenario")

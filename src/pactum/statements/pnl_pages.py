@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from pactum.access import AllianceView, open_alliance
 from pactum.agreements import service as agreements
 from pactum.alliances.service import list_members
+from pactum.core.cells import amount
 from pactum.core.errors import ValidationFailed
 from pactum.http.db import DbSession
 from pactum.invoices import service as invoices
@@ -422,9 +423,10 @@ def pnl_working_export(
     view = open_alliance(db, info.principal, alliance_id)
     item = service.get_statement(db, view, pnl_statement_id)
     result: dict[str, Any] = dict(item.result)
-    rows: list[list[Any]] = [[s["label"], exact(s["amount"])] for s in result["steps"]]
+    rows: list[list[Any]] = [[s["label"], amount(exact(s["amount"]))] for s in result["steps"]]
     for role in ("licensor", "licensee"):
-        rows.append([f"Position of the {role} after the payment", exact(result["positions"][role])])
+        position = amount(exact(result["positions"][role]))
+        rows.append([f"Position of the {role} after the payment", position])
     stem = f"pnl-{item.year}-q{item.quarter}-working"
     return table_response(
         fmt, stem, ["Step", f"Amount ({item.currency})"], rows, title="P&L share working"

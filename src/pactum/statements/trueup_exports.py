@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
+from pactum.core.cells import amount
 from pactum.http.db import DbSession
 from pactum.models import TrueUp
 from pactum.signatures import service as signatures
@@ -54,7 +55,7 @@ def _export(
             [
                 names.get(uuid.UUID(parties[p]["org_id"]), ""),
                 PARTY_LABELS[p],
-                *(parties[p][k] for k in RESULT_KEYS),
+                *(amount(parties[p][k]) for k in RESULT_KEYS),
             ]
             for p in PARTIES
         ]

@@ -119,7 +119,9 @@ def write_png(path: Path, result: dict[str, Any], bars: list[Bar]) -> None:
     if bars:
         tornado.axvline(bars[0].base, color="#333", linewidth=0.8)
     tornado.set_title("Sensitivity of the licensee's rNPV")
-    fig.suptitle(f"{result['name']} ({result['currency']})")
+    # A "$" in a deal's name would start matplotlib's math text (and fail to parse).
+    title = str(result["name"]).replace("$", r"\$")
+    fig.suptitle(f"{title} ({result['currency']})")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

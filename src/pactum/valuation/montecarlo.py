@@ -102,7 +102,9 @@ class _Accumulator:
             self.kept = values.copy()
         if self.edges is None:
             low, high = float(values.min()), float(values.max())
-            span = max(high - low, 1e-9)
+            # Constant values (a deal of fixed payments only) still need bins wide
+            # enough to differ in floating point around the value.
+            span = max(high - low, 1e-6 * max(1.0, abs(low), abs(high)))
             self.edges = np.linspace(low - 0.5 * span, high + 0.5 * span, BINS + 1)
             self.counts = np.zeros(BINS, dtype=np.int64)
         assert self.counts is not None

@@ -25,15 +25,21 @@ from pactum.valuation.model import Model, compile_deal
 from pactum.valuation.schema import DealFile
 
 GRID = 64
+BASIS = "expected over the distribution of peak sales, at the valuation date"
 
 
 @dataclass(frozen=True)
 class OptionValue:
     """The opt-in right, from the holder's side, in money at the valuation date.
 
-    ``committed_value``: exercising whatever happens; ``base_case_value``: deciding on the
-    base case; ``simulated_value`` / ``closed_form_value``: deciding once peak sales are
-    known, i.e. the option's value ``P(gate) DF E[max(V - fee, 0)]``.
+    All three values are on one basis (``basis``): expected over the same distribution
+    of peak sales, in money at the valuation date. ``committed_value``: exercising
+    whatever happens, ``P(gate) DF (E[V] - fee)``; ``base_case_value``: the decision
+    taken on the base case (median peak sales), then valued over the distribution;
+    ``simulated_value`` / ``closed_form_value``: deciding once peak sales are known, i.e.
+    the option's value ``P(gate) DF E[max(V - fee, 0)]``. So the option is worth at least
+    as much as committing. ``gain_at_gate`` is ``V`` at the median peak sales (the base
+    case's decision), ``expected_gain_at_gate`` is ``E[V]``.
     """
 
     holder: str
@@ -41,6 +47,7 @@ class OptionValue:
     fee: float
     probability_of_gate: float
     gain_at_gate: float
+    expected_gain_at_gate: float
     exercise: bool
     committed_value: float
     base_case_value: float
@@ -48,6 +55,7 @@ class OptionValue:
     simulated_std_error: float
     probability_of_exercise: float
     closed_form_value: float | None
+    basis: str = BASIS
 
 
 def _gate(deal: DealFile, base: Model) -> tuple[int, float, float]:
@@ -105,15 +113,18 @@ def option_value(deal: DealFile, *, trials: int = 100_000, seed: int = 1) -> Opt
         values = np.array([_gain(deal, holder, float(s)) / scale for s in grid])
         gains = np.interp(draws, grid, values)
     payoff = np.maximum(gains - fee, 0.0) * scale
+    expected = float(gains.mean())
+    exercise = bool(gain > fee)
     return OptionValue(
         holder=holder,
         gate=opt_in.after,
         fee=fee,
         probability_of_gate=prob,
         gain_at_gate=float(gain),
-        exercise=bool(gain > fee),
-        committed_value=float(scale * (gain - fee)),
-        base_case_value=float(scale * max(gain - fee, 0.0)),
+        expected_gain_at_gate=expected,
+        exercise=exercise,
+        committed_value=float(scale * (expected - fee)),
+        base_case_value=float(scale * (expected - fee)) if exercise else 0.0,
         simulated_value=float(payoff.mean()),
         simulated_std_error=float(payoff.std(ddof=1) / math.sqrt(trials)) if trials > 1 else 0.0,
         probability_of_exercise=float(np.mean(gains > fee)),

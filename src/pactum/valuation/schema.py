@@ -7,15 +7,14 @@ Money is in the file's currency unit; rates and shares are fractions (0.08 = 8%)
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pactum.valuation.defaults import PHASES, TRANSITIONS
+from pactum.valuation.documents import DocumentError, load_json, load_yaml
 
 PhaseName = Literal["preclinical", "phase1", "phase2", "phase3", "regulatory"]
 
@@ -38,16 +37,38 @@ def _positive(value: float) -> float:
     return value
 
 
+def _at_most(limit: float) -> AfterValidator:
+    def check(value: float) -> float:
+        if value > limit:
+            raise ValueError(f"must be at most {limit:g}, got {value:g}")
+        return value
+
+    return AfterValidator(check)
+
+
+# Bounds keep every valid deal computable (no overflow to infinity in a cash flow).
+MAX_MONEY = 1e13
+MAX_YEARS = 60.0
+# The same range as every other date of Pactum (the engine imports nothing of it).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def _sane_date(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must be between {FIRST_YEAR}-01-01 and {LAST_YEAR}-12-31")
+    return value
+
+
 Fraction = Annotated[float, AfterValidator(_fraction)]
-Money = Annotated[float, AfterValidator(_non_negative)]
-Years = Annotated[float, AfterValidator(_positive)]
-NonNegativeYears = Annotated[float, AfterValidator(_non_negative)]
+Money = Annotated[float, AfterValidator(_non_negative), _at_most(MAX_MONEY)]
+Years = Annotated[float, AfterValidator(_positive), _at_most(MAX_YEARS)]
+NonNegativeYears = Annotated[float, AfterValidator(_non_negative), _at_most(MAX_YEARS)]
 
 
 class Strict(BaseModel):
     """Unknown keys are errors (a typo must not silently change a valuation)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Phase(Strict):
@@ -74,9 +95,9 @@ class Phase(Strict):
 class Triangular(Strict):
     """A triangular multiplier (e.g. on phase durations)."""
 
-    low: Annotated[float, AfterValidator(_positive)]
-    mode: Annotated[float, AfterValidator(_positive)]
-    high: Annotated[float, AfterValidator(_positive)]
+    low: Annotated[float, AfterValidator(_positive), _at_most(10.0)]
+    mode: Annotated[float, AfterValidator(_positive), _at_most(10.0)]
+    high: Annotated[float, AfterValidator(_positive), _at_most(10.0)]
 
     @model_validator(mode="after")
     def _order(self) -> Triangular:
@@ -89,12 +110,14 @@ class Commercial(Strict):
     """Sales after approval."""
 
     peak_sales: Money
-    peak_sales_sigma: Annotated[float, AfterValidator(_non_negative)] = Field(
+    peak_sales_sigma: Annotated[float, AfterValidator(_non_negative), _at_most(3.0)] = Field(
         default=0.0, description="Monte Carlo: lognormal sigma of peak sales (median = peak)"
     )
     ramp_years: Years = 5.0
     ramp_shape: Literal["linear", "s_curve"] = "linear"
-    loe_year: int = Field(description="calendar year exclusivity is lost (patent expiry)")
+    loe_year: int = Field(
+        ge=FIRST_YEAR, le=LAST_YEAR, description="calendar year exclusivity is lost (patent expiry)"
+    )
     post_loe_erosion: Fraction = 0.8
     launch_cost: Money = 0.0
     cogs: Fraction = 0.10
@@ -246,7 +269,7 @@ class DealFile(Strict):
 
     name: str = "Unnamed deal"
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
-    valuation_date: date
+    valuation_date: Annotated[date, AfterValidator(_sane_date)]
     horizon_years: Annotated[int, Field(ge=1, le=60)] = 20
     convention: Literal["mid", "end", "begin"] = "mid"
     discount_rate: DiscountRates = Field(default_factory=DiscountRates)
@@ -317,11 +340,9 @@ def load(path: Path | str) -> DealFile:
     except OSError as exc:
         raise DealFileError([f"(file): cannot read {path}: {exc.strerror}"]) from exc
     try:
-        data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-    except (ValueError, yaml.YAMLError) as exc:
-        raise DealFileError(
-            [f"(file): not valid {'JSON' if path.suffix == '.json' else 'YAML'}: {exc}"]
-        ) from exc
+        data = load_json(text) if path.suffix == ".json" else load_yaml(text)
+    except DocumentError as exc:
+        raise DealFileError([f"(file): {exc}"]) from exc
     return parse(data)
 
 

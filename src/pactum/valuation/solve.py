@@ -107,8 +107,10 @@ def solve_share(deal: DealFile, *, term: str, party: str, share: float) -> Solut
             f"no value of {term} between {low:g} and {high:g} gives the {party} {share:.0%} "
             "of the deal value"
         )
-    x = low
+    x = low if g_low == 0 else high
     for _ in range(100):  # secant steps, kept inside the bracket (Illinois variant)
+        if g_high == g_low:  # flat: the bracket's ends already meet the target
+            break
         x = high - g_high * (high - low) / (g_high - g_low)
         g = gap(x)
         iterations += 1
@@ -130,10 +132,11 @@ def iso_value_menu(
 ) -> list[tuple[float, float | None]]:
     """For each value of ``other``, the value of ``term`` that keeps the same split."""
     menu: list[tuple[float, float | None]] = []
+    _set(deal.model_dump(by_alias=True, mode="json"), other, 0.0)  # --vary must exist
     for value in values:
         data = deal.model_dump(by_alias=True, mode="json")
-        _set(data, other, value)
         try:
+            _set(data, other, value)
             solved = solve_share(parse(data), term=term, party=party, share=share)
             menu.append((value, solved.value))
         except (SolveError, DealFileError):

@@ -99,7 +99,10 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     """422 naming each field and the rule it broke."""
     assert isinstance(exc, RequestValidationError)
     detail = [
-        {"field": _field_of(tuple(err.get("loc", ()))), "rule": str(err.get("msg", "invalid"))}
+        {
+            "field": _field_of(tuple(err.get("loc", ()))),
+            "rule": str(err.get("msg", "invalid")).removeprefix("Value error, "),
+        }
         for err in exc.errors()
     ]
     if _is_api(request):

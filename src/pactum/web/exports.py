@@ -7,7 +7,8 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any, Literal
 
 from fastapi.responses import Response
@@ -15,10 +16,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from pactum.core.cells import safe_text, text_cell, workbook_cell
+
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_COLUMN_WIDTH = 60
 
 
@@ -41,17 +42,8 @@ def _headers(filename: str) -> dict[str, str]:
 
 
 def _text(value: Any) -> str:
-    """A cell as text; dates in ISO form, times in UTC, formulas defused."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
+    """A cell as text; dates in ISO form, times in UTC, formulas defused, numbers kept."""
+    return text_cell(value)
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
@@ -67,15 +59,7 @@ def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[A
 
 def _cell_value(value: Any) -> Any:
     """A value openpyxl stores as data (never as a formula)."""
-    if value is None:
-        return None
-    if isinstance(value, bool | int | float):
-        return value
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None)
-    if isinstance(value, date):
-        return value
-    return str(value)
+    return workbook_cell(value)
 
 
 def xlsx_response(
@@ -89,7 +73,7 @@ def xlsx_response(
     widths = [len(str(h)) for h in header]
     bold = Font(bold=True)
     for col, name in enumerate(header, start=1):
-        sheet.cell(row=1, column=col, value=str(name)).font = bold
+        sheet.cell(row=1, column=col, value=safe_text(str(name))).font = bold
     for row_index, row in enumerate(rows, start=2):
         for col, raw in enumerate(row, start=1):
             value = _cell_value(raw)
@@ -97,6 +81,8 @@ def xlsx_response(
             cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # a leading "=" stays text, never a formula
+            elif isinstance(raw, Decimal) and isinstance(value, float):
+                cell.number_format = "#,##0.00" if raw.as_tuple().exponent == -2 else "General"
             elif isinstance(value, datetime):
                 cell.number_format = "yyyy-mm-dd hh:mm:ss"
             elif isinstance(value, date):

@@ -206,7 +206,7 @@ def _friendly(err: Mapping[str, Any]) -> str:
         return "must be a date such as 2027-03-31"
     if kind.startswith("int"):
         return "must be a whole number"
-    msg = str(err.get("msg", "is not valid"))
+    msg = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
     if "email" in msg.lower():
         return "must be a valid e-mail address"
     return msg[:1].lower() + msg[1:]

@@ -12,19 +12,17 @@ import zipfile
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 
+from pactum.core.cells import safe_text
 from pactum.core.time import iso
 
 from .minutes import VOTE_HEADINGS, VOTE_WIDTHS, minutes_pdf, render_minutes, vote_rows
 from .model import DossierDoc, signoff_status
 from .pdf import DocumentPdf, table_time, utc_text
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def safe_cell(value: str) -> str:
     """A CSV cell that spreadsheet programs read as text, never as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
+    return safe_text(value)
 
 
 def slug(text: str, fallback: str = "minutes") -> str:

@@ -11,10 +11,14 @@ from pathlib import Path
 from fpdf import FPDF, FontFace
 from fpdf.fonts import TTFFont
 
+from pactum.core.cells import iso_time
+
 FAMILY = "dejavu"
 # Stands for the page count until the document is closed; no cleaned text contains it
 # (private-use characters are removed from what is rendered).
 PAGE_COUNT = "\uf8ff"
+CELL_LINES = 6
+CELL_CHARS = 300
 REPLACEMENT = "\ufffd"
 BODY = 9.5
 SMALL = 8
@@ -45,7 +49,7 @@ def utc_text(moment: datetime) -> str:
     """A moment as ISO-8601 date and time in UTC, ``2027-01-10 14:03:22 UTC``."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return iso_time(moment) + " UTC"
 
 
 def table_time(moment: datetime) -> str:
@@ -88,6 +92,16 @@ class DocumentPdf(FPDF):
             elif unicodedata.category(char) not in DROPPED:
                 out.append(char if ord(char) in self._glyphs else REPLACEMENT)
         return "".join(out)
+
+    def cell_text(self, text: str) -> str:
+        """Text of a table cell, cut to what one row of a page holds: at most
+        ``CELL_LINES`` lines and ``CELL_CHARS`` characters (a row taller than a page
+        cannot be drawn; the full text is in the sections above the tables)."""
+        lines = self.clean(text, multiline=True).split("\n")
+        cut = "\n".join(lines[:CELL_LINES])
+        if len(cut) > CELL_CHARS:
+            cut = cut[: CELL_CHARS - 1].rstrip()
+        return cut + ("…" if cut != "\n".join(lines) else "")
 
     def _fit(self, text: str, width: float) -> str:
         if self.get_string_width(text) <= width:
@@ -180,6 +194,6 @@ class DocumentPdf(FPDF):
             for row in (headings, *rows):
                 cells = table.row()
                 for value in row:
-                    cells.cell(self.clean(value, multiline=True))
+                    cells.cell(self.cell_text(value))
         self.set_font(FAMILY, "", BODY)
         self.ln(1)

@@ -404,8 +404,13 @@ CADENCE_MONTHS = {"monthly": 1, "quarterly": 3, "half_yearly": 6, "yearly": 12}
 
 
 def _add_months(day: date, months: int) -> date:
+    """``months`` later on the same day (or the month's last); the last representable
+    date when that is beyond it (a meeting stored far in the future must not break the
+    committee's pages)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if year > date.max.year:
+        return date.max
     for last in (31, 30, 29, 28):
         try:
             return date(year, month, min(day.day, last))

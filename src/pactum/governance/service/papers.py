@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from pactum.access import AllianceView
 from pactum.access.records import audit_record
 from pactum.core.errors import Conflict, ValidationFailed
+from pactum.core.text import text_problem
 from pactum.files import service as files
 from pactum.governance.schemas.common import MAX_PAPER_TITLE, MAX_PAPERS
 from pactum.governance.service import meetings
@@ -30,8 +31,9 @@ def paper_title(title: str, upload: files.Upload) -> str:
     """The paper's title: as given (at most ``MAX_PAPER_TITLE`` characters), else the
     file's name."""
     text = " ".join(title.split())
-    if "\x00" in text:
-        raise ValidationFailed("title", "must not contain NUL characters")
+    problem = text_problem(text)
+    if problem is not None:
+        raise ValidationFailed("title", problem)
     if len(text) > MAX_PAPER_TITLE:
         raise ValidationFailed("title", f"must be at most {MAX_PAPER_TITLE} characters")
     return text or upload.display_name[:MAX_PAPER_TITLE]
