@@ -170,11 +170,13 @@ def test_every_writer_takes_any_stored_text(text: str) -> None:
 
     body = csv_response("x.csv", header, [row]).body
     read = list(csv.reader(io.StringIO(bytes(body).decode("utf-8-sig"))))
-    assert read[1][1] == "-12.50" and read[1][2] == "-3"
+    assert read[1][1] == "-12.50"
+    assert read[1][2] == "-3"
 
     book = load_workbook(io.BytesIO(bytes(xlsx_response("x.xlsx", header, [row]).body)))
     cells = [c.value for c in next(book.active.iter_rows(min_row=2, max_row=2))]
-    assert cells[1] == -12.5 and cells[2] == -3
+    assert cells[1] == -12.5
+    assert cells[2] == -3
 
     ics = calendar(
         [Event(uid=str(uuid.uuid4()), day=date(2027, 1, 31), summary=text, description=text)],
@@ -182,7 +184,8 @@ def test_every_writer_takes_any_stored_text(text: str) -> None:
         now=_moment(),
     )
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
-    assert ics.startswith("BEGIN:VCALENDAR") and ics.rstrip().endswith("END:VCALENDAR")
+    assert ics.startswith("BEGIN:VCALENDAR")
+    assert ics.rstrip().endswith("END:VCALENDAR")
 
 
 def test_every_piece_alone_renders_in_a_pdf_and_a_zip() -> None:
