@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.data import append_audit_entries, build_large_alliance  # noqa: E402
 from pactum.audit.service import verify_trail  # noqa: E402
-from pactum.auth.service import create_token, start_session  # noqa: E402
+from pactum.auth.service import start_session  # noqa: E402
+from pactum.auth.tokens import create_token  # noqa: E402
 from pactum.core.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from pactum.core.migrate import upgrade  # noqa: E402
 from pactum.main import create_app  # noqa: E402

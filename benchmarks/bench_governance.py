@@ -30,7 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.data import LargeAlliance, build_large_alliance  # noqa: E402
-from pactum.auth.service import create_token, start_session  # noqa: E402
+from pactum.auth.service import start_session  # noqa: E402
+from pactum.auth.tokens import create_token  # noqa: E402
 from pactum.core.db import make_engine, make_sessionmaker, transaction  # noqa: E402
 from pactum.core.migrate import upgrade  # noqa: E402
 from pactum.core.time import utcnow  # noqa: E402

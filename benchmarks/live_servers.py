@@ -35,7 +35,8 @@ from pactum.access import system_scope
 from pactum.alliances import service as alliances
 from pactum.alliances.schemas import AllianceCreate, PartnerIn
 from pactum.audit.service import Actor
-from pactum.auth.service import active_memberships, create_token, principal_for, start_session
+from pactum.auth.service import active_memberships, principal_for, start_session
+from pactum.auth.tokens import create_token
 from pactum.models import AllianceParty
 from pactum.orgs import service as orgs
 from pactum.orgs.schemas import OrgCreate, PersonCreate

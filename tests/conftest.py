@@ -21,7 +21,7 @@ from pactum.access import Principal, guard, open_alliance, system_scope
 from pactum.alliances import service as alliances
 from pactum.alliances.schemas import AllianceCreate, MemberCreate, PartnerIn
 from pactum.audit.service import Actor
-from pactum.auth import service as auth
+from pactum.auth import tokens as api_tokens
 from pactum.auth.service import active_memberships, principal_for
 from pactum.main import create_app
 from pactum.models import AllianceParty, Organisation, User
@@ -158,7 +158,9 @@ def _build_world(session: Session, settings: Settings) -> World:
     for key in CAST:
         p = principal(key)
         assert p.org_id is not None
-        raw, _ = auth.create_token(session, settings, user=users[key], org_id=p.org_id, name="t")
+        raw, _ = api_tokens.create_token(
+            session, settings, user=users[key], org_id=p.org_id, name="t"
+        )
         world.people[key] = Person(f"{key}@example.com", users[key].id, p.org_id, raw, p)
     return world
 

@@ -17,7 +17,7 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from pactum.auth.service import list_tokens
+from pactum.auth.tokens import list_tokens
 from pactum.core.db import make_engine
 from pactum.main import create_app
 from pactum.settings import Settings

@@ -46,7 +46,7 @@ from pactum.governance.schemas import (
     SeatCreate,
     VoteCreate,
 )
-from pactum.governance.service import committees, decisions, meetings, progress
+from pactum.governance.service import committees, decisions, due, meetings, progress
 from tests.conftest import World
 
 START = date(2026, 11, 23)  # a Monday
@@ -192,7 +192,7 @@ def make_machine(world: World, connection: Connection, factory: sessionmaker[Ses
         def may_vote(self, s: Session, person: str) -> tuple[bool, int]:
             """Whether the charter lets ``person`` vote now (the model's own answer)."""
             stored, v = self.state(s)
-            decision = progress.as_of_one(s, v, stored).decision
+            decision = due.as_of_one(s, v, stored).decision
             party, seat = CAST[person]
             voted = {
                 x.party_org_id
@@ -232,7 +232,7 @@ def make_machine(world: World, connection: Connection, factory: sessionmaker[Ses
         def days_pass(self, days: int) -> None:
             self.today += timedelta(days=days)
             with frozen(moment(self.today)), factory() as s:
-                progress.advance_all(s, self.today)  # the scheduler runs
+                due.advance_all(s, self.today)  # the scheduler runs
                 s.commit()
 
         @rule(person=st.sampled_from(sorted(CAST)), choice=st.sampled_from(("yes", "no")))

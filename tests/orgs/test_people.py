@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from pactum.access import open_alliance
 from pactum.audit.service import Actor, org_chain
 from pactum.auth import service as auth
+from pactum.auth import tokens as api_tokens
 from pactum.models import AuditEntry, Organisation, Signature, User, WebSession
 from pactum.orgs import service as orgs
 from pactum.settings import Settings
@@ -155,7 +156,7 @@ def test_deactivating_a_membership_ends_only_that_organisations_sessions_and_tok
     token_a, web_a = auth.start_session(db, settings, user, client="test")
     token_c, web_c = auth.start_session(db, settings, user, client="test")
     web_c.org_id = world.orgs["C"]
-    api_c, _ = auth.create_token(db, settings, user=user, org_id=world.orgs["C"], name="c")
+    api_c, _ = api_tokens.create_token(db, settings, user=user, org_id=world.orgs["C"], name="c")
     db.commit()
     url = f"/api/v1/people/{user.id}"
     tag = etag(client, url, world["c_admin"].headers)

@@ -12,7 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from pactum.auth.service import create_token, start_session
+from pactum.auth.service import start_session
+from pactum.auth.tokens import create_token
 from pactum.models import User
 from pactum.settings import Settings
 from pactum.web.session import COOKIE

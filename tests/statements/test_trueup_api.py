@@ -13,7 +13,7 @@ from pactum.access import open_alliance, system_scope
 from pactum.alliances import service as alliances
 from pactum.alliances.schemas import MemberCreate
 from pactum.audit.service import Actor
-from pactum.auth.service import create_token
+from pactum.auth.tokens import create_token
 from pactum.models import AuditEntry, CostLine, Organisation, Signature, TrueUp, User
 from pactum.orgs import service as orgs
 from pactum.orgs.schemas import PersonCreate

@@ -21,7 +21,7 @@ from pactum.core.errors import TooManyRequests, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.http.db import DbSession, SettingsDep
 from pactum.models import OrgInvitation
-from pactum.orgs import invitations
+from pactum.orgs import invitations, newcomers
 from pactum.settings import Settings
 from pactum.web.forms import (
     FORM_ERRORS,
@@ -153,8 +153,8 @@ def join_accept(
         if str(form.get("password", "")) != str(form.get("password_confirm", "")):
             raise ValidationFailed("password_confirm", "does not match the password")
         with attempt(db):
-            account = invitations.NewAccount(values["name"], str(form.get("password", "")))
-            user, _membership = invitations.accept_as_new(db, invitation, account)
+            account = newcomers.NewAccount(values["name"], str(form.get("password", "")))
+            user, _membership = newcomers.accept_as_new(db, invitation, account)
     except FORM_ERRORS as exc:
         errors = form_errors(exc, FIELDS, LABELS, thing="invitation")
         return _join_page(
@@ -177,7 +177,7 @@ def _accept_existing(
 ) -> Response:
     """Accept for an existing account after checking its password (and second factor)."""
     try:
-        check = invitations.check_account(
+        check = newcomers.check_account(
             db,
             settings,
             invitation,

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from pactum.auth import service as auth_service
+from pactum.auth import tokens as api_tokens
 from pactum.auth import totp
 from pactum.auth.service import SessionInfo
 from pactum.core.errors import (
@@ -219,7 +220,7 @@ def _account_page(
     if user.totp_secret and not user.totp_enabled:
         secret = user.totp_secret
         qr = totp.qr_svg(totp.provisioning_uri(secret, user.email))
-    tokens = auth_service.list_tokens(db, info.principal) if info.principal.org_id else []
+    tokens = api_tokens.list_tokens(db, info.principal) if info.principal.org_id else []
     return page(
         request,
         "account.html",
@@ -326,7 +327,7 @@ def token_create(
             days = int_field(form, "days")
             if days_text and days is None:
                 raise ValidationFailed("days", "must be a whole number of days")
-            raw, _row = auth_service.create_token(
+            raw, _row = api_tokens.create_token(
                 db, settings, user=info.user, org_id=info.principal.org_id, name=name, days=days
             )
     except FORM_ERRORS as exc:
@@ -341,5 +342,5 @@ def token_create(
 @router.post("/account/tokens/{token_id}/revoke")
 def token_revoke(token_id: uuid.UUID, db: DbSession, info: WebUser, form: Form) -> Response:
     """Revoke one of one's own tokens."""
-    auth_service.revoke_token(db, info.principal, token_id)
+    api_tokens.revoke_token(db, info.principal, token_id)
     return redirect("/account", "token_revoked", anchor="tokens")

@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from pactum.audit.service import Actor
 from pactum.auth import service as auth
+from pactum.auth import tokens as api_tokens
 from pactum.cli.context import console, err, session, settings
 from pactum.orgs import invitations
 from pactum.orgs import service as orgs
@@ -148,5 +149,7 @@ def token_create(
         else:
             err.print("[red]org:[/red] the person belongs to no active organisation")
             raise typer.Exit(1)
-        raw, _row = auth.create_token(db, config, user=person, org_id=org_id, name=name, days=days)
+        raw, _row = api_tokens.create_token(
+            db, config, user=person, org_id=org_id, name=name, days=days
+        )
     typer.echo(raw)

@@ -30,7 +30,7 @@ from pactum.governance.service import (
     actions,
     decisions,
     dossier,
-    progress,
+    due,
     register,
 )
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
@@ -218,7 +218,7 @@ def dossier_zip(
 ) -> Response:
     """The dossier for arbitration: a ZIP with the PDF, CSV tables, minutes and manifest."""
     view = open_alliance(db, me, alliance_id)
-    shown = progress.as_of_one(db, view, decisions.get_decision(db, view, decision_id))
+    shown = due.as_of_one(db, view, decisions.get_decision(db, view, decision_id))
     doc = dossier.dossier_doc(db, view, shown)
     return invitations.zip_response(
         documents.dossier_zip(doc), f"dossier-{shown.decision.reference}"

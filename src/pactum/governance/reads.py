@@ -16,7 +16,7 @@ from pactum.governance.schemas import (
     StepRead,
     VoteRead,
 )
-from pactum.governance.service import committees, decisions, minutes, progress
+from pactum.governance.service import committees, decisions, due, minutes, progress
 from pactum.models import Decision, Meeting
 from pactum.signatures import service as signatures
 
@@ -37,7 +37,7 @@ REGISTER_HEADER = (
 def decision_read(db: Session, view: AllianceView, decision: Decision) -> DecisionRead:
     """A decision as of now with its votes, history and positions (a step that fell due
     is in it at its due time, recorded by the scheduler or not)."""
-    shown = progress.as_of_one(db, view, decision)
+    shown = due.as_of_one(db, view, decision)
     decision = shown.decision
     base = DecisionRead.model_validate(decision)
     base.votes = [VoteRead.model_validate(v) for v in progress.votes_of(db, view, [decision.id])]

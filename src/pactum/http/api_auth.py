@@ -8,7 +8,7 @@ from fastapi import Depends, Header
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from pactum.access import Principal
-from pactum.auth.service import resolve_token
+from pactum.auth.tokens import resolve_token
 from pactum.core.errors import PreconditionFailed, PreconditionRequired, Unauthenticated
 from pactum.http.db import DbSession, SettingsDep
 

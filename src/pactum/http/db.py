@@ -3,7 +3,7 @@
 A read never writes (TIME-1): the session of a ``GET`` or ``HEAD`` request refuses to
 flush or execute any change, except the sign-in bookkeeping of the session or token
 that authenticates it (last seen, idle expiry). What a read shows as of now is computed
-(see :func:`pactum.governance.service.progress.as_of`); the scheduler records it.
+(see :func:`pactum.governance.service.due.as_of`); the scheduler records it.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from fastapi import APIRouter, Response, status
 
-from pactum.auth import service as auth_service
+from pactum.auth import tokens as api_tokens
 from pactum.core.schemas import Input, Output
 from pactum.core.time import utcnow
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
@@ -206,7 +206,7 @@ def update_person(
 @router.get("/tokens", response_model=list[TokenRead], tags=["tokens"])
 def list_tokens(db: DbSession, me: ApiPrincipal) -> list[TokenRead]:
     """The caller's own tokens for this organisation."""
-    return [TokenRead.model_validate(t) for t in auth_service.list_tokens(db, me)]
+    return [TokenRead.model_validate(t) for t in api_tokens.list_tokens(db, me)]
 
 
 @router.post(
@@ -219,7 +219,7 @@ def create_token(
     user = db.get(User, me.user_id)
     assert user is not None
     assert me.org_id is not None
-    raw, row = auth_service.create_token(
+    raw, row = api_tokens.create_token(
         db, settings, user=user, org_id=me.org_id, name=body.name, days=body.days
     )
     return TokenCreated.model_validate({**TokenRead.model_validate(row).model_dump(), "token": raw})
@@ -228,5 +228,5 @@ def create_token(
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["tokens"])
 def revoke_token(token_id: uuid.UUID, db: DbSession, me: ApiPrincipal) -> Response:
     """Revoke one of the caller's own tokens."""
-    auth_service.revoke_token(db, me, token_id)
+    api_tokens.revoke_token(db, me, token_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -26,10 +25,9 @@ from sqlalchemy.orm import Session, joinedload
 
 from pactum.access import Principal
 from pactum.audit.service import SCHEDULER, Actor, org_chain, record
-from pactum.auth import passwords, throttle
 from pactum.auth.secrets import derived_token, token_hash
-from pactum.auth.service import consume_totp, find_user, normalise_email
-from pactum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from pactum.auth.service import normalise_email
+from pactum.core.errors import Conflict, Forbidden, NotFound
 from pactum.core.time import utcnow
 from pactum.models import Organisation, OrgInvitation, OrgMembership, User
 from pactum.orgs.schemas import InvitationCreate
@@ -214,7 +212,7 @@ def get_invitation(
     return found
 
 
-def _answer(
+def answer(
     session: Session, invitation: OrgInvitation, status: str, *, user_id: uuid.UUID | None
 ) -> bool:
     """Compare-and-set a pending, unexpired invitation to ``status``; ``False`` when it was
@@ -246,7 +244,7 @@ def _answer(
 def revoke(session: Session, principal: Principal, invitation_id: uuid.UUID) -> OrgInvitation:
     """Withdraw an open invitation (administrators); its link stops working."""
     invitation = get_invitation(session, principal, invitation_id)
-    if not _answer(session, invitation, "revoked", user_id=None):
+    if not answer(session, invitation, "revoked", user_id=None):
         raise Conflict("status: the invitation is no longer open")
     _audit(session, principal.actor, invitation, "invitation.revoke", {"status": "revoked"})
     return invitation
@@ -338,7 +336,7 @@ def by_token(session: Session, settings: Settings, token: str) -> OrgInvitation 
     ).scalar_one_or_none()
 
 
-def _join(session: Session, invitation: OrgInvitation, user: User) -> OrgMembership:
+def join(session: Session, invitation: OrgInvitation, user: User) -> OrgMembership:
     """Make the person a member as the invitation says (after the compare-and-set)."""
     org = session.get(Organisation, invitation.org_id)
     if org is None or not org.active:
@@ -374,7 +372,7 @@ def _join(session: Session, invitation: OrgInvitation, user: User) -> OrgMembers
     return membership
 
 
-def _closed() -> Conflict:
+def closed() -> Conflict:
     return Conflict("invitation: this invitation was already answered, withdrawn or has expired")
 
 
@@ -382,9 +380,9 @@ def accept(session: Session, user: User, invitation: OrgInvitation) -> OrgMember
     """Accept an open invitation addressed to ``user``'s e-mail address."""
     if invitation.email != user.email:
         raise NotFound()
-    if not _answer(session, invitation, "accepted", user_id=user.id):
-        raise _closed()
-    return _join(session, invitation, user)
+    if not answer(session, invitation, "accepted", user_id=user.id):
+        raise closed()
+    return join(session, invitation, user)
 
 
 def accept_mine(session: Session, user: User, invitation_id: uuid.UUID) -> OrgMembership:
@@ -394,8 +392,8 @@ def accept_mine(session: Session, user: User, invitation_id: uuid.UUID) -> OrgMe
 
 def decline(session: Session, invitation: OrgInvitation, *, actor: Actor) -> None:
     """Decline an open invitation (the organisation sees that it was declined)."""
-    if not _answer(session, invitation, "declined", user_id=None):
-        raise _closed()
+    if not answer(session, invitation, "declined", user_id=None):
+        raise closed()
     _audit(session, actor, invitation, "invitation.decline", {"status": "declined"})
 
 
@@ -409,86 +407,6 @@ def decline_mine(session: Session, user: User, invitation_id: uuid.UUID) -> None
     """Decline, in the app, an invitation addressed to the signed-in person."""
     invitation = _mine(session, user, invitation_id)
     decline(session, invitation, actor=invitee_actor(invitation))
-
-
-@dataclass(frozen=True)
-class AccountCheck:
-    """The outcome of proving, on the invitation page, that one holds the invited account:
-    the account, or the field and rule that failed."""
-
-    user: User | None
-    field: str = ""
-    rule: str = ""
-
-
-def check_account(
-    session: Session,
-    settings: Settings,
-    invitation: OrgInvitation,
-    *,
-    password: str,
-    code: str,
-    client: str,
-) -> AccountCheck:
-    """Check the invited account's password (and its second factor when on), throttled
-    like a sign-in; a failure is counted (the caller keeps that, so it returns instead of
-    raising). Raises 429 while throttled."""
-    throttle.check(session, settings, invitation.email, client)
-    user = find_user(session, invitation.email)
-    if user is None:
-        passwords.burn_time(password)
-        return AccountCheck(None, "password", "is not correct")
-    if not passwords.verify_password(user.password_hash, password) or not user.active:
-        throttle.fail(session, settings, invitation.email, client)
-        return AccountCheck(None, "password", "is not correct")
-    if user.totp_enabled and not consume_totp(session, user, code):
-        throttle.fail(session, settings, invitation.email, client)
-        return AccountCheck(None, "code", "is not right or was already used")
-    throttle.succeed(session, settings, invitation.email, client)
-    return AccountCheck(user)
-
-
-@dataclass(frozen=True)
-class NewAccount:
-    """What a person invited with a new address chooses: their name and password."""
-
-    name: str
-    password: str
-
-
-def accept_as_new(
-    session: Session, invitation: OrgInvitation, account: NewAccount
-) -> tuple[User, OrgMembership]:
-    """Accept through the link with a new account (the address has none yet)."""
-    name = " ".join(account.name.split())
-    if not name:
-        raise ValidationFailed("name", "is required")
-    if len(name) > 200:
-        raise ValidationFailed("name", "must be at most 200 characters")
-    passwords.check_policy(account.password, email=invitation.email)
-    if find_user(session, invitation.email) is not None:
-        raise Conflict("email: an account with this address exists; sign in to accept")
-    user = User(
-        email=invitation.email, name=name, password_hash=passwords.hash_password(account.password)
-    )
-    try:
-        with session.begin_nested():
-            session.add(user)
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict("email: an account with this address exists; sign in to accept") from exc
-    if not _answer(session, invitation, "accepted", user_id=user.id):
-        raise _closed()
-    record(
-        session,
-        actor=Actor(user.id, invitation.org_id, name),
-        action="person.create",
-        object_type="user",
-        object_id=user.id,
-        chain=org_chain(invitation.org_id),
-        new={"email": user.email, "name": name},
-    )
-    return user, _join(session, invitation, user)
 
 
 def mark_emailed(session: Session, invitation_id: uuid.UUID) -> bool:

@@ -16,7 +16,7 @@ from pactum.governance import documents, invitations
 from pactum.governance.pages import common
 from pactum.governance.pages.decisions import decision_page
 from pactum.governance.schemas import FinalSayIn, PositionIn, RationaleIn, VoteCreate
-from pactum.governance.service import decisions, dossier, progress
+from pactum.governance.service import decisions, dossier, due
 from pactum.http.db import DbSession
 from pactum.web.forms import FORM_ERRORS, attempt, form_errors, form_version, redirect
 from pactum.web.session import Form, WebUser, field
@@ -196,7 +196,7 @@ def decision_dossier(
 ) -> Response:
     """The dossier for arbitration: a ZIP with the PDF, CSV tables, minutes and manifest."""
     view = open_alliance(db, info.principal, alliance_id)
-    shown = progress.as_of_one(db, view, decisions.get_decision(db, view, decision_id))
+    shown = due.as_of_one(db, view, decisions.get_decision(db, view, decision_id))
     doc = dossier.dossier_doc(db, view, shown)
     return invitations.zip_response(
         documents.dossier_zip(doc), f"dossier-{shown.decision.reference}"

@@ -20,7 +20,7 @@ from pactum.core.errors import ValidationFailed
 from pactum.core.time import utcnow
 from pactum.governance.pages import common
 from pactum.governance.schemas import DecisionCreate
-from pactum.governance.service import committees, decisions, meetings, progress, register
+from pactum.governance.service import committees, decisions, due, meetings, progress, register
 from pactum.http.db import DbSession
 from pactum.models import DECISION_STATUSES, Decision, DecisionStep
 from pactum.web import svg
@@ -238,7 +238,7 @@ def decision_page(
 ) -> HTMLResponse:
     """Render the decision page as of now: a step that fell due shows at its due time, as
     the scheduler records it (reading changes nothing)."""
-    shown = progress.as_of_one(db, view, decision)
+    shown = due.as_of_one(db, view, decision)
     decision = shown.decision
     ladder = progress.ladder_of(db, view, decision)
     votes = progress.votes_of(db, view, [decision.id])

@@ -21,7 +21,7 @@ from pactum.governance import invitations
 from pactum.governance.pages import common
 from pactum.governance.reads import minutes_read
 from pactum.governance.schemas import MeetingCreate
-from pactum.governance.service import actions, committees, meetings, minutes, papers, progress
+from pactum.governance.service import actions, committees, due, meetings, minutes, papers
 from pactum.http.db import DbSession, SettingsDep
 from pactum.models import Meeting
 from pactum.web.forms import (
@@ -159,7 +159,7 @@ def meeting_page(
     parties = view.party_names
     agenda = meetings.items(db, view, [meeting.id])
     found = meetings.meeting_decisions(db, view, meeting.id)
-    decided = [shown.decision for shown in progress.as_of(db, view, found)]  # as of now
+    decided = [shown.decision for shown in due.as_of(db, view, found)]  # as of now
     present = meetings.attendance(db, view, meeting.id)
     groups = [
         (p.org.name, [a for a in present if a.owner_org_id == p.org_id])

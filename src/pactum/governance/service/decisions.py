@@ -23,7 +23,7 @@ from pactum.core.time import utcnow
 from pactum.core.updates import check_version
 from pactum.governance import rules
 from pactum.governance.schemas import DecisionCreate, FinalSayIn, PositionIn, VoteCreate
-from pactum.governance.service import committees, meetings, progress
+from pactum.governance.service import committees, due, meetings, progress
 from pactum.models import (
     AgendaItem,
     Decision,
@@ -173,7 +173,7 @@ def locked_for_write(session: Session, view: AllianceView, decision_id: uuid.UUI
     subject = progress.BEFORE_DECIDING.get(decision.subject_type)
     if subject is not None:
         subject(session, view, decision)
-    progress.catch_up(session, view, decision)
+    due.catch_up(session, view, decision)
     return decision
 
 

@@ -11,11 +11,11 @@ from pactum.access import AllianceView
 from pactum.alliances.service import member_names
 from pactum.core.time import utcnow
 from pactum.governance import documents
-from pactum.governance.service import committees, meetings, minutes, progress
+from pactum.governance.service import committees, due, meetings, minutes, progress
 from pactum.governance.service.decisions import positions_of
 
 
-def dossier_doc(session: Session, view: AllianceView, shown: progress.AsOf) -> documents.DossierDoc:
+def dossier_doc(session: Session, view: AllianceView, shown: due.AsOf) -> documents.DossierDoc:
     """Everything an arbitrator needs about one decision, as of now (a step that fell due
     is in its timeline at its due time, as the scheduler records it)."""
     decision = shown.decision

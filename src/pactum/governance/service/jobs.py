@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pactum.access import system_scope
 from pactum.core.db import transaction
-from pactum.governance.service import progress
+from pactum.governance.service import due
 from pactum.models import (
     ActionItem,
     Alliance,
@@ -38,7 +38,7 @@ CLOSED = "closed"
 def escalate(factory: sessionmaker[Session], today: date) -> int:
     """Advance every undecided decision to ``today``; how many moved."""
     with transaction(factory) as session:
-        return progress.advance_all(session, today)
+        return due.advance_all(session, today)
 
 
 @dataclass(frozen=True)
@@ -141,9 +141,9 @@ def _vote_reminders(session: Session, today: date) -> list[_Reminder]:
 def remind(factory: sessionmaker[Session], today: date) -> int:
     """Send each due reminder once (in the app, and by e-mail through the outbox)."""
     with transaction(factory) as session:
-        due = _action_reminders(session, today) + _vote_reminders(session, today)
+        wanted = _action_reminders(session, today) + _vote_reminders(session, today)
     sent = 0
-    for reminder in due:
+    for reminder in wanted:
         with transaction(factory) as session:
             try:
                 with session.begin_nested():

@@ -1,7 +1,7 @@
 """The decision register: every decision of the alliance, searchable, filterable and paged
 (the API, the page and the exports use it).
 
-Every decision is shown as of now (:func:`progress.as_of`): a matter whose deadline
+Every decision is shown as of now (:func:`due.as_of`): a matter whose deadline
 passed reads as deadlocked, filters included, whether or not the scheduler has recorded
 it yet, so the register and the decision page always agree.
 """
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, scoped
 from pactum.core.time import utcnow
-from pactum.governance.service import progress
+from pactum.governance.service import due
 from pactum.models import Decision
 
 PER_PAGE_MAX = 200
@@ -56,12 +56,12 @@ def _filtered(
     shown: dict[uuid.UUID, Decision] = {}
     if wanted:
         today = utcnow().date()
-        due = list(session.execute(stmt.where(progress.due_clause(today))).scalars())
-        shown = {a.decision.id: a.decision for a in progress.as_of(session, view, due)}
+        due_now = list(session.execute(stmt.where(due.due_clause(today))).scalars())
+        shown = {a.decision.id: a.decision for a in due.as_of(session, view, due_now)}
         now_in = [i for i, d in shown.items() if d.status in wanted]
         stmt = stmt.where(
             or_(
-                and_(Decision.status.in_(wanted), not_(progress.due_clause(today))),
+                and_(Decision.status.in_(wanted), not_(due.due_clause(today))),
                 Decision.id.in_(now_in),
             )
         )
@@ -116,7 +116,7 @@ def _now(
 ) -> list[Decision]:
     """The rows as of now (the due ones the filter projected are not projected again)."""
     rest = [r for r in rows if r.id not in found.shown]
-    projected = {a.decision.id: a.decision for a in progress.as_of(session, view, rest)}
+    projected = {a.decision.id: a.decision for a in due.as_of(session, view, rest)}
     return [found.shown.get(r.id) or projected[r.id] for r in rows]
 
 
