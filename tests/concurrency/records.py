@@ -151,7 +151,8 @@ def pnl(h: Harness, *, submitted: bool = False) -> dict[str, Any]:
 
 
 def true_up(h: Harness) -> dict[str, Any]:
-    """A 2027 Q1 true-up on a fresh cost-sharing agreement, with one line of B's."""
+    """A 2027 Q1 true-up on a fresh cost-sharing agreement, with one submitted line of
+    B's."""
     body = {
         "agreement_id": str(agreement_id(h, terms=COST_TERMS, currency="EUR")),
         "year": YEAR,
@@ -169,8 +170,14 @@ def true_up(h: Harness) -> dict[str, Any]:
         "b_finance",
         {"work_package": "WP1", "category": "CMC", "amount": "1000.00", "currency": "EUR"},
     )
+    h.call(
+        "POST",
+        f"{h.base}/true-ups/{made['id']}/lines/submit",
+        "b_finance",
+        headers_extra={"If-Match": f'"{made["version"]}"'},
+    )
     made = h.call("GET", f"{h.base}/true-ups/{made['id']}", "a_finance")
-    made["line"] = line
+    made["line"] = next(ln for ln in made["lines"] if ln["id"] == line["id"])
     return made
 
 

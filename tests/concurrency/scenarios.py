@@ -490,6 +490,20 @@ def _line_act(action: str) -> Builder:
     return build
 
 
+def _lines_submit(h: Harness) -> Trial:
+    t = r.true_up(h)
+    url = f"{h.base}/true-ups/{t['id']}"
+    h.call(
+        "POST",
+        f"{url}/lines",
+        "b_finance",
+        {"work_package": "WP2", "category": "CRO", "amount": "10.00", "currency": "EUR"},
+    )
+    return Trial(
+        "POST", f"{url}/lines/submit", "b_finance", if_match=h.etag(url, "b_finance"), etag_url=url
+    )
+
+
 def _trueup_signature(h: Harness) -> Trial:
     t = r.true_up(h)
     return Trial(
@@ -613,6 +627,7 @@ TRIALS: dict[tuple[str, str], Builder] = {
     ("PATCH", f"{A}/true-ups/{{true_up_id}}/lines/{{line_id}}"): _line_act("edit"),
     ("DELETE", f"{A}/true-ups/{{true_up_id}}/lines/{{line_id}}"): _line_act("remove"),
     ("POST", f"{A}/true-ups/{{true_up_id}}/lines/{{line_id}}/dispute"): _line_act("dispute"),
+    ("POST", f"{A}/true-ups/{{true_up_id}}/lines/submit"): _lines_submit,
     ("POST", f"{A}/true-ups/{{true_up_id}}/signatures"): _trueup_signature,
 }
 

@@ -260,8 +260,8 @@ def test_a_rate_is_not_changed_while_a_statement_converts_with_it(harness: Harne
 
 
 def test_the_last_signature_and_a_new_line_never_both_land(harness: Harness) -> None:
-    """A signs the true-up B signed (it is then approved) while B adds a cost line: an
-    approved true-up never changes, so one of the two is refused."""
+    """A signs the true-up B signed (it is then approved) while B submits a new cost
+    line: an approved true-up never changes, so one of the two is refused."""
     h = harness
     with frozen(NOW):
         t = r.true_up(h)
@@ -272,6 +272,12 @@ def test_the_last_signature_and_a_new_line_never_both_land(harness: Harness) -> 
             "b_finance",
             {**r.SIGNING, "version": t["version"], "printed_name": "B Finance"},
         )
+        h.call(  # a draft line changes nothing A sees (B's signature stays valid) ...
+            "POST",
+            f"{url}/lines",
+            "b_finance",
+            {"work_package": "WP2", "category": "CMC", "amount": "5.00", "currency": "EUR"},
+        )
         outcome = h.fire_all(
             [
                 Trial(
@@ -280,11 +286,11 @@ def test_the_last_signature_and_a_new_line_never_both_land(harness: Harness) -> 
                     "a_finance",
                     {**r.SIGNING, "version": t["version"], "printed_name": "A Finance"},
                 ),
-                Trial(
+                Trial(  # ... until B submits it
                     "POST",
-                    f"{url}/lines",
+                    f"{url}/lines/submit",
                     "b_finance",
-                    {"work_package": "WP2", "category": "CMC", "amount": "5.00", "currency": "EUR"},
+                    if_match=f'"{t["version"]}"',
                 ),
             ]
         )

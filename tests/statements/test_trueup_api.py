@@ -19,7 +19,15 @@ from pactum.orgs import service as orgs
 from pactum.orgs.schemas import PersonCreate
 from pactum.settings import Settings
 from tests.conftest import PASSWORD, World
-from tests.statements.trueup_setup import add_line, agreement, base, dispute, open_true_up, sign
+from tests.statements.trueup_setup import (
+    add_line,
+    agreement,
+    base,
+    dispute,
+    open_true_up,
+    sign,
+    submit_lines,
+)
 
 
 def _get(client: TestClient, world: World, tid: str, who: str = "a_finance") -> dict[str, Any]:
@@ -224,7 +232,9 @@ def test_removing_a_line_and_patching_budgets(client: TestClient, world: World, 
     a_line = next(ln for ln in data["lines"] if ln["party_org_id"] == str(world.orgs["A"]))
     url = f"{base(world)}/{tid}/lines/{a_line['id']}"
     assert client.delete(url, headers=world["a_finance"].headers).status_code == 428
-    gone = client.delete(url, headers={**world["a_finance"].headers, "If-Match": '"1"'})
+    gone = client.delete(
+        url, headers={**world["a_finance"].headers, "If-Match": f'"{a_line["version"]}"'}
+    )
     assert gone.status_code == 204
     after = _get(client, world, tid)
     assert after["result"]["parties"]["licensor"]["reported"] == "0.00"
@@ -333,6 +343,10 @@ def test_import_is_all_or_nothing(client: TestClient, db: Session, world: World,
     added = client.post(url, headers=world["a_finance"].headers, content=good.encode())
     assert added.status_code == 201, added.text
     assert [ln["amount"] for ln in added.json()] == ["100.00", "2.50"]
+    assert [ln["submitted"] for ln in added.json()] == [False, False]
+    # imported lines are drafts: the result counts them once the party submits them
+    assert _get(client, world, tid)["result"]["parties"]["licensor"]["reported"] == "1000.00"
+    submit_lines(client, world, tid, "a_finance")
     assert _get(client, world, tid)["result"]["parties"]["licensor"]["reported"] == "1102.50"
 
 

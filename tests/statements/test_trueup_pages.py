@@ -70,7 +70,7 @@ def test_opening_a_true_up_with_errors_next_to_fields(
     text = page_text(page.text)
     assert "True-up opened" in text
     assert "Helix Test Bio (licensor) 60%; Meridian Test Pharma (licensee) 40%" in text
-    assert "No cost lines yet" in text
+    assert "No submitted cost lines yet" in text
 
 
 def test_lines_disputes_and_the_result_on_the_page(
@@ -107,13 +107,18 @@ def test_lines_disputes_and_the_result_on_the_page(
     csrf = sign_in(client, db, settings, world["a_finance"])
     no_reason = client.post(
         f"{url}/lines/{line.id}/dispute",
-        data={"csrf_token": csrf, "disputed": "yes", "reason": "", "version": "1"},
+        data={"csrf_token": csrf, "disputed": "yes", "reason": "", "version": str(line.version)},
     )
     assert no_reason.status_code == 422
     assert f'id="reason-{line.id}-error"' in no_reason.text
     disputed = client.post(
         f"{url}/lines/{line.id}/dispute",
-        data={"csrf_token": csrf, "disputed": "yes", "reason": "Not in the plan", "version": "1"},
+        data={
+            "csrf_token": csrf,
+            "disputed": "yes",
+            "reason": "Not in the plan",
+            "version": str(line.version),
+        },
         follow_redirects=False,
     )
     assert disputed.status_code == 303
@@ -156,7 +161,30 @@ def test_import_report_and_all_or_nothing(
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert len(db.execute(system_scope(select(CostLine))).scalars().all()) == 2
+    imported = db.execute(system_scope(select(CostLine))).scalars().all()
+    assert [ln.visibility for ln in imported] == ["private", "private"]
+    page = client.get(f"{_pages(world)}/{tid}")
+    text = page_text(page.text)
+    assert "Draft cost lines (2, 3.00 EUR), not yet submitted" in text
+    assert "No submitted cost lines yet" in text
+    version = re.search(
+        r'action="[^"]*/lines/submit"[^>]*>\s*<input[^>]*>\s*<input[^>]*value="(\d+)"', page.text
+    )
+    assert version is not None
+    submitted = client.post(
+        f"{_pages(world)}/{tid}/lines/submit",
+        data={"csrf_token": csrf, "version": version.group(1)},
+        follow_redirects=False,
+    )
+    assert submitted.status_code == 303
+    text = page_text(client.get(submitted.headers["location"]).text)
+    assert "Lines submitted: the other party sees them now" in text
+    assert "Submitted cost lines (2)" in text
+    stale = client.post(
+        f"{_pages(world)}/{tid}/lines/submit",
+        data={"csrf_token": csrf, "version": version.group(1)},
+    )
+    assert stale.status_code == 412
 
 
 def test_signing_on_the_page_and_invalidation_shown(
@@ -197,7 +225,7 @@ def test_signing_on_the_page_and_invalidation_shown(
     assert "waiting for the other party" in text
     edit = client.patch(
         f"/api/v1/alliances/{world.alliance_id}/true-ups/{tid}/lines/{line['id']}",
-        headers={**world["b_finance"].headers, "If-Match": '"1"'},
+        headers={**world["b_finance"].headers, "If-Match": f'"{line["version"]}"'},
         json={"amount": "120.00"},
     )
     assert edit.status_code == 200

@@ -73,8 +73,12 @@ def add_line(
     work_package: str,
     category: str,
     amount: str,
+    *,
+    submit: bool = True,
 ) -> dict[str, Any]:
-    """Add a cost line as ``who`` (a finance person) and return it."""
+    """Add a cost line as ``who`` (a finance person) and return it; ``submit`` submits
+    the party's draft lines at once (so the other party sees it and the result counts
+    it)."""
     response = client.post(
         f"{base(world)}/{true_up_id}/lines",
         headers=world[who].headers,
@@ -86,6 +90,22 @@ def add_line(
         },
     )
     assert response.status_code == 201, response.text
+    data: dict[str, Any] = response.json()
+    if submit:
+        done = submit_lines(client, world, true_up_id, who)
+        data = next(ln for ln in done["lines"] if ln["id"] == data["id"])
+    return data
+
+
+def submit_lines(client: TestClient, world: World, true_up_id: str, who: str) -> dict[str, Any]:
+    """Submit ``who``'s party's draft lines; returns the true-up."""
+    current = client.get(f"{base(world)}/{true_up_id}", headers=world[who].headers)
+    assert current.status_code == 200, current.text
+    response = client.post(
+        f"{base(world)}/{true_up_id}/lines/submit",
+        headers={**world[who].headers, "If-Match": f'"{current.json()["version"]}"'},
+    )
+    assert response.status_code == 200, response.text
     data: dict[str, Any] = response.json()
     return data
 

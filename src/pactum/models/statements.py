@@ -98,9 +98,12 @@ class CostLine(AllianceScoped, Base):
 
 
 class PnlStatement(_Quarterly, AllianceScoped, Base):
-    """A quarter's P&L-share statement by the booking party; the partner approves it."""
+    """A quarter's P&L-share statement by the booking party; the partner approves it.
+
+    Unique per preparing party: each party's draft is private until submitted (DRAFT-1),
+    so either may be preparing one for a quarter; only one is ever submitted."""
 
     __tablename__ = "pnl_statements"
-    __table_args__ = (UniqueConstraint("agreement_id", "year", "quarter"),)
+    __table_args__ = (UniqueConstraint("agreement_id", "year", "quarter", "owner_org_id"),)
 
     agreement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("agreements.id"), index=True)

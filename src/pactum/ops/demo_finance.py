@@ -271,6 +271,8 @@ def load_statements(
             ),
         ],
     )
+    for who in ("helix_finance", "meridian_finance"):
+        trueup_lines.submit_lines(session, view(who), true_up.id, expected_version=None)
     trueup_lines.dispute_line(
         session,
         view("meridian_finance"),

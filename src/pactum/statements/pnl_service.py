@@ -7,6 +7,10 @@
   the opt-in's) in force on the quarter's last day, unless the statement gives one.
 - draft → submitted → approved | rejected, as for royalty statements; edits only as draft
   or rejected, with If-Match; every save recomputes.
+- A draft is the booking party's working paper (DRAFT-1): private to its party until the
+  first submission, as for royalty statements. Each party may thus be preparing a
+  statement for the same quarter without the other knowing; the first one submitted is
+  the quarter's statement, and submitting a second is refused.
 - The partner's finance people approve or reject (never the booking party). Approval
   issues one invoice for the balancing payment: the booking party pays the partner, or,
   when the amount is negative, the partner pays the booking party. Nothing is invoiced
@@ -21,7 +25,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, get_scoped, scoped
+from pactum.access import AllianceView, get_scoped, lock_alliance, scoped
 from pactum.access.records import audit_record
 from pactum.agreements.terms import parse_terms
 from pactum.core.errors import Conflict, Forbidden, ValidationFailed
@@ -44,6 +48,7 @@ from pactum.statements.quarters import (
     other,
     record_decision,
     role_of,
+    shared_from_now,
     terms_for_quarter,
 )
 from pactum.statements.royalty_schemas import Rejection
@@ -204,7 +209,7 @@ def create(session: Session, view: AllianceView, data: PnlCreate) -> PnlStatemen
             PnlStatement.year == data.year,
             PnlStatement.quarter == data.quarter,
         )
-    ).scalar_one_or_none()
+    ).first()
     if existing is not None:
         raise Conflict(
             f"quarter: a P&L-share statement for {label(data.year, data.quarter)} already exists"
@@ -214,7 +219,7 @@ def create(session: Session, view: AllianceView, data: PnlCreate) -> PnlStatemen
     item = PnlStatement(
         alliance_id=view.alliance_id,
         owner_org_id=view.org_id,
-        visibility="shared",
+        visibility="private",  # the booking party's working paper until submitted
         agreement_id=agreement.id,
         year=data.year,
         quarter=data.quarter,
@@ -269,14 +274,17 @@ def _save(
     inputs = _inputs(session, view, agreement, item.year, item.quarter, booking_of(item), fields)
     _apply(item, inputs)
     item.status = status
+    first = status == "submitted" and item.visibility == "private"
     if status == "submitted":
         item.note = ""
         item.decided_by_id = None
         item.decided_at = None
+        item.visibility = "shared"
     item.version += 1
     item.updated_at = utcnow()
     session.flush()
-    audit_record(session, view, item, "pnl_statement", action, old=old, new=_summary(item))
+    new = {**_summary(item), **(shared_from_now(item) if first else {})}
+    audit_record(session, view, item, "pnl_statement", action, old=old, new=new)
     return item
 
 
@@ -301,7 +309,30 @@ def submit(
 ) -> PnlStatement:
     """Send the statement to the partner (recomputed with the agreed rates first)."""
     item, agreement = _editable(session, view, statement_id, expected_version)
+    if item.visibility == "private":
+        _check_first(session, view, item)
     return _save(session, view, item, agreement, _fields(item), "pnl_statement.submit", "submitted")
+
+
+def _check_first(session: Session, view: AllianceView, item: PnlStatement) -> None:
+    """Refuse submitting a draft when the partner already submitted the quarter's
+    statement (checked under the alliance's lock, so two first submissions of one quarter
+    happen one after the other)."""
+    lock_alliance(session, view)
+    taken = session.execute(
+        scoped(view, PnlStatement).where(
+            PnlStatement.agreement_id == item.agreement_id,
+            PnlStatement.year == item.year,
+            PnlStatement.quarter == item.quarter,
+            PnlStatement.visibility == "shared",
+            PnlStatement.id != item.id,
+        )
+    ).first()
+    if taken is not None:
+        raise Conflict(
+            f"quarter: the partner has already submitted the P&L-share statement for "
+            f"{label(item.year, item.quarter)}; this draft cannot be submitted"
+        )
 
 
 def _decidable(

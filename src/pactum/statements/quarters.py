@@ -200,3 +200,15 @@ def record_decision(
         old={"status": "submitted"},
         new=new,
     )
+
+
+def shared_from_now(item: RoyaltyStatement | PnlStatement) -> dict[str, Any]:
+    """What the shared audit chain learns of a statement at its first submission (its
+    draft history stays in the preparing party's own chain, DRAFT-1)."""
+    return {
+        "first_shared": True,
+        "agreement_id": item.agreement_id,
+        "year": item.year,
+        "quarter": item.quarter,
+        "currency": item.currency,
+    }

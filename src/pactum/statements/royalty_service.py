@@ -15,6 +15,11 @@
 - draft → submitted → approved | rejected; a rejected statement is corrected (back to
   draft) and submitted again. Edits only as draft or rejected, with If-Match; every save
   recomputes with the current agreed rates and year-to-date chain.
+- A draft is the licensee's working paper (DRAFT-1): until its first submission it is
+  private to the licensee's party (lists, reads, counts, exports, the audit trail); the
+  licensor sees it from submission on, and the shared audit chain learns of it then, with
+  its content at that time. Once submitted it stays shared, also while a rejected
+  statement is being corrected: the licensor has seen it and is waiting for the fix.
 - The licensor's finance people approve or reject (with a reason); never the party that
   submitted it. Approval issues the invoice: the licensee pays the licensor the royalty,
   due after the payment days of the terms used.
@@ -51,6 +56,7 @@ from pactum.statements.quarters import (
     num,
     record_decision,
     role_of,
+    shared_from_now,
     terms_for_quarter,
 )
 from pactum.statements.royalty_schemas import (
@@ -258,7 +264,7 @@ def create(session: Session, view: AllianceView, data: RoyaltyCreate) -> Royalty
             RoyaltyStatement.year == data.year,
             RoyaltyStatement.quarter == data.quarter,
         )
-    ).scalar_one_or_none()
+    ).first()
     if existing is not None:
         raise Conflict(
             f"quarter: a royalty statement for {label(data.year, data.quarter)} already exists"
@@ -268,7 +274,7 @@ def create(session: Session, view: AllianceView, data: RoyaltyCreate) -> Royalty
     item = RoyaltyStatement(
         alliance_id=view.alliance_id,
         owner_org_id=view.org_id,
-        visibility="shared",
+        visibility="private",  # the licensee's working paper until submitted
         agreement_id=agreement.id,
         year=data.year,
         quarter=data.quarter,
@@ -421,6 +427,8 @@ def submit(
     item.decided_at = None
     item.version += 1
     item.updated_at = utcnow()
+    first = item.visibility == "private"
+    item.visibility = "shared"
     session.flush()
     audit_record(
         session,
@@ -429,7 +437,7 @@ def submit(
         "royalty_statement",
         "royalty_statement.submit",
         old=old,
-        new=_summary(item),
+        new={**_summary(item), **(shared_from_now(item) if first else {})},
     )
     return item
 

@@ -53,6 +53,7 @@ def line_read(line: CostLine, true_up: TrueUp) -> CostLineRead:
         dispute_reason=line.dispute_reason,
         version=line.version,
         created_at=line.created_at,
+        submitted=line.visibility == "shared",
         true_up_version=true_up.version,
     )
 
@@ -78,6 +79,7 @@ def true_up_read(db: Session, view: AllianceView, true_up: TrueUp) -> TrueUpRead
         result=true_up.result,
         content_sha256=service.content_sha256(true_up),
         lines=[line_read(ln, true_up) for ln in service.lines_of(db, view, true_up)],
+        draft_lines=[line_read(ln, true_up) for ln in service.draft_lines_of(db, view, true_up)],
         signatures=signature_reads(db, view, true_up),
         invoice_id=invoice.id if invoice is not None else None,
     )
@@ -149,10 +151,30 @@ def update_true_up(
 def list_lines(
     alliance_id: uuid.UUID, true_up_id: uuid.UUID, db: DbSession, me: ApiPrincipal
 ) -> list[CostLineRead]:
-    """Every cost line of the true-up, with its dispute state."""
+    """The true-up's submitted cost lines, with their dispute state, then your party's
+    draft lines (``submitted`` false; only your party sees them)."""
     view = open_alliance(db, me, alliance_id)
     true_up = service.get_true_up(db, view, true_up_id)
-    return [line_read(ln, true_up) for ln in service.lines_of(db, view, true_up)]
+    shown = service.lines_of(db, view, true_up) + service.draft_lines_of(db, view, true_up)
+    return [line_read(ln, true_up) for ln in shown]
+
+
+@router.post("/{true_up_id}/lines/submit", response_model=TrueUpRead)
+def submit_lines(
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    db: DbSession,
+    me: ApiPrincipal,
+    response: Response,
+    expected: IfMatch = None,
+) -> TrueUpRead:
+    """Submit your party's draft lines (finance.write, If-Match with the true-up's
+    version): the other party sees them from now on and the result counts them; the
+    signatures of the previous version are invalidated."""
+    view = open_alliance(db, me, alliance_id)
+    true_up, _submitted = lines.submit_lines(db, view, true_up_id, expected_version=expected)
+    response.headers["ETag"] = etag(true_up.version)
+    return true_up_read(db, view, true_up)
 
 
 @router.post("/{true_up_id}/lines", response_model=CostLineRead, status_code=201)

@@ -81,6 +81,31 @@ def line_add(
     return redirect(f"{base_url(alliance_id)}/{true_up_id}", "trueup_line_added", anchor="lines-h")
 
 
+@router.post(
+    "/alliances/{alliance_id}/true-ups/{true_up_id}/lines/submit", response_class=HTMLResponse
+)
+def lines_submit(
+    request: Request,
+    alliance_id: uuid.UUID,
+    true_up_id: uuid.UUID,
+    db: DbSession,
+    info: WebUser,
+    form: Form,
+) -> Response:
+    """Submit our party's draft lines to the other party."""
+    view = open_alliance(db, info.principal, alliance_id)
+    true_up = service.get_true_up(db, view, true_up_id)
+    try:
+        with attempt(db):
+            lines.submit_lines(db, view, true_up_id, expected_version=form_version(form))
+    except FORM_ERRORS as exc:
+        errors = form_errors(
+            exc, {"lines": "submit-lines"}, {}, form="submit-lines", thing="true-up"
+        )
+        return detail_page(request, db, view, true_up, errors=errors)
+    return redirect(f"{base_url(alliance_id)}/{true_up_id}", "trueup_lines_submitted", "lines-h")
+
+
 # The import form: the anti-forgery token, the file and nothing else of size.
 UploadForm = Annotated[Posted, Depends(upload_form_of(lines.MAX_IMPORT, max_fields=10))]
 

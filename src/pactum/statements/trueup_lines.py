@@ -1,6 +1,9 @@
-"""A true-up's cost lines: each party adds (or imports), edits and removes its own lines;
-the other party's finance officer disputes a line. Every change recomputes the true-up,
-bumps its version and invalidates its signatures."""
+"""A true-up's cost lines: each party adds (or imports), edits and removes its own lines
+as drafts only it sees, then submits them (DRAFT-1); the other party's finance officer
+disputes a submitted line. A change to draft lines is audited in the party's own chain
+and changes nothing the other party sees; every change to submitted lines (the
+submission included) recomputes the true-up, bumps its version and invalidates its
+signatures."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView
 from pactum.access.records import audit_record
+from pactum.audit.service import chain_for
 from pactum.core.errors import Conflict, Forbidden, ValidationFailed
 from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.finance.imports import CostRow
@@ -26,6 +30,7 @@ from pactum.statements.trueup_service import (
     OBJECT_TYPE,
     agreement_of,
     check_open,
+    draft_lines_of,
     get_line,
     get_true_up,
     my_party,
@@ -87,7 +92,7 @@ def add_lines(
         line = CostLine(
             alliance_id=view.alliance_id,
             owner_org_id=view.org_id,
-            visibility="shared",
+            visibility="private",  # the party's working paper until it submits its lines
             true_up_id=true_up.id,
             party_org_id=view.org_id,
             work_package=row.work_package,
@@ -100,7 +105,6 @@ def add_lines(
         session.add(line)
         added.append(line)
     session.flush()
-    refresh(session, view, true_up, agreement, reason="cost lines were added")
     for line in added:
         audit_record(
             session,
@@ -109,8 +113,61 @@ def add_lines(
             OBJECT_TYPE,
             "true_up.line_add",
             new={"line_id": line.id, "source": source, **_line_audit(line)},
+            chain=_party_chain(view, true_up),
         )
     return true_up, added
+
+
+def _party_chain(view: AllianceView, true_up: TrueUp) -> str:
+    """The caller's party's own audit chain (where its draft lines are audited)."""
+    return chain_for(true_up.alliance_id, "private", view.org_id)
+
+
+def _changed(
+    session: Session,
+    view: AllianceView,
+    true_up: TrueUp,
+    agreement: Agreement,
+    line: CostLine,
+    reason: str,
+) -> str | None:
+    """After a change to ``line``: recompute the true-up when the line was submitted (and
+    audit in the shared chain); a draft line changes nothing shared (audit in the party's
+    chain). Returns the chain to audit in."""
+    if line.visibility == "private":
+        return _party_chain(view, true_up)
+    refresh(session, view, true_up, agreement, reason=reason)
+    return None
+
+
+def submit_lines(
+    session: Session, view: AllianceView, true_up_id: uuid.UUID, *, expected_version: int | None
+) -> tuple[TrueUp, list[CostLine]]:
+    """Submit the caller's party's draft lines: both parties see them from now on, the
+    result counts them, and the signatures of the previous version are invalidated."""
+    true_up = get_true_up(session, view, true_up_id, lock=True)
+    view.require("finance.write")
+    agreement = agreement_of(session, view, true_up)
+    my_party(agreement, view)
+    check_version(expected_version, true_up.version)
+    check_open(true_up)
+    drafts = draft_lines_of(session, view, true_up)
+    if not drafts:
+        raise ValidationFailed("lines", "your party has no draft cost lines to submit")
+    for line in drafts:
+        line.visibility = "shared"
+        line.version += 1
+    session.flush()
+    refresh(session, view, true_up, agreement, reason="cost lines were submitted")
+    audit_record(
+        session,
+        view,
+        true_up,
+        OBJECT_TYPE,
+        "true_up.lines_submit",
+        new={"lines": [{"line_id": ln.id, **_line_audit(ln)} for ln in drafts]},
+    )
+    return true_up, drafts
 
 
 def import_lines(
@@ -159,7 +216,7 @@ def update_line(
         setattr(line, key, value)
     line.version += 1
     session.flush()
-    refresh(session, view, true_up, agreement, reason="a cost line changed")
+    chain = _changed(session, view, true_up, agreement, line, "a cost line changed")
     audit_record(
         session,
         view,
@@ -168,6 +225,7 @@ def update_line(
         "true_up.line_update",
         old={"line_id": line.id, **old},
         new={"line_id": line.id, **new},
+        chain=chain,
     )
     return true_up, line
 
@@ -185,8 +243,8 @@ def remove_line(
     gone = {"line_id": line.id, **_line_audit(line), "disputed": line.disputed}
     session.delete(line)
     session.flush()
-    refresh(session, view, true_up, agreement, reason="a cost line was removed")
-    audit_record(session, view, true_up, OBJECT_TYPE, "true_up.line_remove", old=gone)
+    chain = _changed(session, view, true_up, agreement, line, "a cost line was removed")
+    audit_record(session, view, true_up, OBJECT_TYPE, "true_up.line_remove", old=gone, chain=chain)
     return true_up
 
 

@@ -46,10 +46,16 @@ DONE_MESSAGES.update(
     {
         "trueup_created": "True-up opened. Each party now adds its cost lines.",
         "trueup_saved": "True-up saved; any signatures were invalidated and must be given again.",
-        "trueup_line_added": "Cost line added; any signatures were invalidated.",
-        "trueup_lines_imported": "Cost lines imported; any signatures were invalidated.",
-        "trueup_line_saved": "Cost line saved; any signatures were invalidated.",
-        "trueup_line_removed": "Cost line removed; any signatures were invalidated.",
+        "trueup_line_added": "Cost line added as a draft: only your party sees it until you "
+        "submit your lines.",
+        "trueup_lines_imported": "Cost lines imported as drafts: only your party sees them "
+        "until you submit them.",
+        "trueup_lines_submitted": "Lines submitted: the other party sees them now; any "
+        "signatures were invalidated.",
+        "trueup_line_saved": "Cost line saved (a change to a submitted line invalidates any "
+        "signatures).",
+        "trueup_line_removed": "Cost line removed (removing a submitted line invalidates any "
+        "signatures).",
         "trueup_disputed": "Line disputed; its amount is held until the dispute is resolved.",
         "trueup_dispute_withdrawn": "Dispute withdrawn; the line counts in the payment now.",
         "trueup_signed": "Signed. The true-up is approved once both parties have signed.",
@@ -312,6 +318,7 @@ def detail_page(
     shown = signatures.manifestations(service.signatures_of(db, view, true_up), names, digest)
     valid_orgs = {m.party for m in shown if m.valid}
     is_open = true_up.status == "draft"
+    drafts = service.draft_lines_of(db, view, true_up)
     return page(
         request,
         "trueup.html",
@@ -324,6 +331,8 @@ def detail_page(
             "parties": parties,
             "party_labels": PARTY_LABELS,
             "lines": service.lines_of(db, view, true_up),
+            "drafts": drafts,
+            "draft_total": sum((ln.amount for ln in drafts), Decimal(0)),
             "names": names,
             "names_by_id": {str(k): v for k, v in names.items()},
             "licensee_share": str(1 - Decimal(inputs["licensor_share"])),

@@ -115,6 +115,10 @@ class CostLineRead(Output):
     dispute_reason: str
     version: int
     created_at: datetime
+    submitted: bool = Field(
+        description="submitted lines are seen by both parties and counted in the result; "
+        "a draft line is seen only by its party until the party submits its lines"
+    )
     true_up_version: int = Field(description="the true-up's version after this change")
 
 
@@ -142,6 +146,9 @@ class TrueUpRead(TrueUpSummary):
     inputs: dict[str, Any]
     result: dict[str, Any]
     content_sha256: str
-    lines: list[CostLineRead]
+    lines: list[CostLineRead] = Field(description="the submitted lines (the result counts them)")
+    draft_lines: list[CostLineRead] = Field(
+        description="your party's lines not yet submitted (only your party sees them)"
+    )
     signatures: list[SignatureRead]
     invoice_id: uuid.UUID | None

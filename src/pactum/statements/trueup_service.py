@@ -3,13 +3,19 @@
 A finance person opens the true-up of a quarter under an agreement with each party's
 committee-approved budget; the permitted overrun comes from the agreement version in
 force at the quarter's end and the split from an explicit licensor share or the
-agreement's ``licensor_cost_share`` for a phase. Each party's finance people enter or
-import their own party's cost lines; the other party's finance officer may dispute a
-line (and withdraw the dispute). Every change recomputes the result, bumps the version
-and invalidates the signatures. Both parties' finance officers sign the version they
+agreement's ``licensor_cost_share`` for a phase. The true-up itself is shared from the
+start: both parties' budgets are in it and both sign it. Each party's finance people
+enter or import their own party's cost lines, which are that party's working paper
+(DRAFT-1): private to it, and outside the result, until the party submits them; from then
+on both parties see them. The other party's finance officer may dispute a submitted line
+(and withdraw the dispute). Every change to what both see (a submission, a change to a
+submitted line, a dispute, budgets or split) recomputes the result, bumps the version and
+invalidates the signatures; a change to a party's draft lines changes nothing the other
+party sees. Both parties' finance officers sign the version they
 reviewed (SIG-1); when both have (SIG-2) the true-up is approved and the balancing
 payment on undisputed costs is invoiced; the amount held for disputed lines stays shown.
-An approved true-up no longer changes. Settling the held amount once its dispute is
+A finance officer signs only when their own party has no draft lines
+left. An approved true-up no longer changes. Settling the held amount once its dispute is
 resolved is not automated yet: the parties record it in a later quarter's true-up.
 """
 
@@ -85,10 +91,25 @@ def get_true_up(
 
 
 def lines_of(session: Session, view: AllianceView, true_up: TrueUp) -> list[CostLine]:
-    """The true-up's cost lines, in the order they were entered."""
+    """The true-up's submitted cost lines (what both parties see and the result counts),
+    in the order they were entered."""
     stmt = (
         scoped(view, CostLine)
-        .where(CostLine.true_up_id == true_up.id)
+        .where(CostLine.true_up_id == true_up.id, CostLine.visibility == "shared")
+        .order_by(CostLine.created_at, CostLine.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def draft_lines_of(session: Session, view: AllianceView, true_up: TrueUp) -> list[CostLine]:
+    """The caller's party's cost lines not yet submitted (only that party sees them)."""
+    stmt = (
+        scoped(view, CostLine)
+        .where(
+            CostLine.true_up_id == true_up.id,
+            CostLine.visibility == "private",
+            CostLine.owner_org_id == view.org_id,
+        )
         .order_by(CostLine.created_at, CostLine.id)
     )
     return list(session.execute(stmt).scalars())
@@ -402,6 +423,12 @@ def sign_true_up(
     check_open(true_up)
     if data.meaning != SIGNING_MEANING:
         raise ValidationFailed("meaning", "a true-up is signed off with the meaning approval")
+    drafts = len(draft_lines_of(session, view, true_up))
+    if drafts:
+        raise Conflict(
+            f"lines: your party has {drafts} cost line{'s' if drafts != 1 else ''} not yet "
+            "submitted; submit or remove them before signing"
+        )
     signature = signatures.sign(
         session,
         view,
