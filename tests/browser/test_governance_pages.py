@@ -145,8 +145,8 @@ def test_deadlock_escalation_final_say_and_signed_minutes(
         page.goto(jsc)
         page.get_by_role("link", name="Schedule a meeting").click()
         page.get_by_label("Title").fill("JSC Q4 2030")
-        page.get_by_label("Starts (UTC)").fill("2030-11-25T14:00")
-        page.get_by_label("Ends (UTC)").fill("2030-11-25T16:00")
+        page.get_by_label("Starts (UTC)").fill("2030-11-25T09:00")  # it starts now
+        page.get_by_label("Ends (UTC)").fill("2030-11-25T11:00")
         page.get_by_label("Location").fill("Video call")
         page.get_by_role("button", name="Schedule meeting").click()
         _flash(page, "Meeting scheduled. Download the invitation for your calendar.")
@@ -205,7 +205,13 @@ def test_deadlock_escalation_final_say_and_signed_minutes(
             f"Approved: approved by {site.biotech} under its final say."
         )
 
-        # Each party's designated approver signs the minutes in their own browser.
+        # The chair-less meeting's minutes are locked by an alliance manager; then each
+        # party's designated approver signs them in their own browser.
+        page.goto(meeting)
+        expect(page.locator("#minutes-region")).to_contain_text("Draft, being written")
+        page.get_by_role("button", name="Lock the minutes for signing").click()
+        _flash(page, "Minutes locked for signing; the approvers were told.")
+        expect(page.locator("#minutes-region")).to_contain_text("Locked for signing")
         _sign_minutes(page, meeting, site.biotech_manager)
         _flash(page, "Minutes signed. They are approved once each party has signed.")
         _again(pharma_ctx, pharma, site.pharma_admin)

@@ -276,8 +276,37 @@ def _attendance(h: Harness) -> Trial:
     )
 
 
+def _lock_minutes(h: Harness, url: str) -> None:
+    h.call(
+        "POST",
+        f"{url}/minutes/lock",
+        "a_manager",
+        headers_extra={"If-Match": h.etag(url, "a_manager")},
+    )
+
+
+def _minutes_state(action: str) -> Builder:
+    def build(h: Harness) -> Trial:
+        url = f"{h.base}/meetings/{r.meeting(h, held=True)['id']}"
+        body = None
+        if action == "reopen":
+            _lock_minutes(h, url)
+            body = {"reason": "A misrecorded vote"}
+        return Trial(
+            "POST",
+            f"{url}/minutes/{action}",
+            "a_manager",
+            body,
+            if_match=h.etag(url, "a_manager"),
+            etag_url=url,
+        )
+
+    return build
+
+
 def _minutes_signature(h: Harness) -> Trial:
     m = r.meeting(h, held=True)
+    _lock_minutes(h, f"{h.base}/meetings/{m['id']}")
     minutes = h.call("GET", f"{h.base}/meetings/{m['id']}/minutes", "a_manager")
     return Trial(
         "POST",
@@ -541,6 +570,8 @@ TRIALS: dict[tuple[str, str], Builder] = {
     ("PUT", f"{A}/meetings/{{meeting_id}}/attendance"): _attendance,
     ("PATCH", f"{A}/meetings/{{meeting_id}}/items/{{item_id}}"): _item_edit,
     ("POST", f"{A}/meetings/{{meeting_id}}/signatures"): _minutes_signature,
+    ("POST", f"{A}/meetings/{{meeting_id}}/minutes/lock"): _minutes_state("lock"),
+    ("POST", f"{A}/meetings/{{meeting_id}}/minutes/reopen"): _minutes_state("reopen"),
     ("PATCH", f"{A}/actions/{{action_id}}"): _edit("action", "title"),
     ("POST", f"{A}/decisions/{{decision_id}}/votes"): _decision_act(
         "open", "votes", {"choice": "yes"}

@@ -164,3 +164,21 @@ def sign(client: TestClient, world: World, gov: Gov, meeting_id: str, who: str) 
             "content_sha256": minutes["content_sha256"],
         },
     )
+
+
+def minutes_act(
+    client: TestClient,
+    world: World,
+    url: str,
+    action: str,
+    who: str,
+    body: dict[str, str] | None = None,
+) -> Any:
+    """Lock or reopen the minutes of the meeting at ``url`` as ``who``, with the meeting's
+    current version."""
+    version = client.get(url, headers=world[who].headers).json()["version"]
+    return client.post(
+        f"{url}/minutes/{action}",
+        headers={**world[who].headers, "If-Match": f'"{version}"'},
+        json=body,
+    )

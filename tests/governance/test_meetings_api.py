@@ -15,7 +15,16 @@ from sqlalchemy.orm import Session, sessionmaker
 from pactum.core.time import frozen
 from pactum.governance.service import jobs
 from tests.conftest import PASSWORD, World
-from tests.governance.support import NOW, Gov, attend, meeting_with_item, ok, setup_governance, sign
+from tests.governance.support import (
+    NOW,
+    Gov,
+    attend,
+    meeting_with_item,
+    minutes_act,
+    ok,
+    setup_governance,
+    sign,
+)
 
 
 def test_vote_in_meeting_needs_quorum_and_presence(client: TestClient, world: World) -> None:
@@ -100,6 +109,12 @@ def test_minutes_signed_by_both_and_invalidated_by_an_edit(
                 json={"notes": "Both parties reviewed the protocol."},
             )
         )
+        # draft minutes are not signed: they are locked for signing first (SIG-3)
+        assert sign(client, world, gov, meeting_id, "a_manager").status_code == 409
+        assert minutes_act(client, world, url, "lock", "a_contributor").status_code == 403
+        locked = ok(minutes_act(client, world, url, "lock", "a_manager"))
+        assert locked["state"] == "locked"
+        assert minutes_act(client, world, url, "lock", "a_manager").status_code == 409
         # a member who is not a designated approver may not sign
         assert sign(client, world, gov, meeting_id, "a_contributor").status_code == 403
         wrong = client.post(
@@ -131,7 +146,31 @@ def test_minutes_signed_by_both_and_invalidated_by_an_edit(
         assert "A Manager" in text
         assert "B Manager" in text
         assert done["content_sha256"][:16] in text.replace("\n", "")
-        # an edit after signing bumps the version and invalidates both signatures
+        # signed minutes do not change silently: an edit is refused while they are locked
+        item = client.get(f"{url}/items", headers=world["a_manager"].headers).json()[0]
+        refused = client.patch(
+            f"{url}/items/{item_id}",
+            headers={**world["a_manager"].headers, "If-Match": f'"{item["version"]}"'},
+            json={"notes": "Corrected after the meeting."},
+        )
+        assert refused.status_code == 409
+        assert refused.json()["detail"].startswith("minutes: the minutes are locked")
+        meeting_edit = client.patch(
+            url,
+            headers={**world["a_manager"].headers, "If-Match": "*"},
+            json={"summary": "A new summary"},
+        )
+        assert meeting_edit.status_code == 409
+        assert ok(client.get(f"{url}/minutes", headers=world["a_manager"].headers)) == done
+        # reopening: the chair or an alliance manager, with a reason
+        no_reason = minutes_act(client, world, url, "reopen", "a_manager", {"reason": " "})
+        assert no_reason.status_code == 422
+        why = {"reason": "Item 1 notes misstate the protocol version"}
+        assert minutes_act(client, world, url, "reopen", "a_contributor", why).status_code == 403
+        reopened = ok(minutes_act(client, world, url, "reopen", "a_manager", why))
+        assert reopened["state"] == "draft"
+        told = ok(client.get("/api/v1/notifications", headers=world["b_manager"].headers))
+        assert any("reopened the minutes" in n["text"] and why["reason"] in n["text"] for n in told)
         item = client.get(f"{url}/items", headers=world["a_manager"].headers).json()[0]
         ok(
             client.patch(
@@ -140,6 +179,14 @@ def test_minutes_signed_by_both_and_invalidated_by_an_edit(
                 json={"notes": "Corrected after the meeting."},
             )
         )
+        ok(minutes_act(client, world, url, "lock", "a_manager"))
+        told = ok(client.get("/api/v1/notifications", headers=world["b_manager"].headers))
+        assert any(
+            "Changed since you signed" in n["text"]
+            and "“Both parties reviewed the protocol.” → “Corrected after the meeting.”"
+            in n["text"]
+            for n in told
+        ), [n["text"] for n in told]
         after = ok(client.get(f"{url}/minutes", headers=world["a_manager"].headers))
         assert after["minutes_version"] > done["minutes_version"]
         assert not after["signed"]
@@ -394,6 +441,7 @@ def test_signed_minutes_stay_signed_when_the_matter_moves_on(
         votes = f"{gov.base}/decisions/{d['id']}/votes"
         ok(client.post(votes, headers=world["a_manager"].headers, json={"choice": "yes"}), 201)
         ok(client.post(votes, headers=world["b_manager"].headers, json={"choice": "no"}), 201)
+        ok(minutes_act(client, world, f"{gov.base}/meetings/{meeting_id}", "lock", "a_manager"))
         ok(sign(client, world, gov, meeting_id, "a_manager"), 201)
         signed = ok(sign(client, world, gov, meeting_id, "b_manager"), 201)
         assert signed["signed"]

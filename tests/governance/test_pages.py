@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pactum.access import system_scope
-from pactum.core.time import frozen
+from pactum.core.time import freeze, frozen
 from pactum.models import ActionItem, AuditEntry, Committee, Decision, Meeting, MeetingNote
 from pactum.settings import Settings
 from tests.conftest import PASSWORD, World
@@ -26,6 +26,7 @@ from tests.governance.support import Gov, ok, setup_governance, written_decision
 from tests.support import page_text, sign_in
 
 MON = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday
+STARTED = datetime(2026, 11, 23, 14, 5, tzinfo=UTC)  # the JSC Q4 meeting has started
 
 
 def _clock(html: str) -> list[str]:
@@ -271,8 +272,21 @@ def test_meeting_page_flow_private_notes_and_signed_minutes(
         assert item
         item_id = item.group(1)
 
-        # Attendance: a voting member of each party (the quorum is one): quorate.
+        # Attendance: a voting member of each party (the quorum is one): quorate. Not
+        # before the meeting starts (14:00); then it is taken.
         present = [world[k].user_id for k in ("a_manager", "b_manager")]
+        early = client.post(
+            f"{meeting}/attendance",
+            data={
+                "csrf_token": csrf,
+                "version": _version(page, f"{meeting}/attendance"),
+                "present": [str(u) for u in present],
+            },
+        )
+        assert early.status_code == 409
+        assert "attendance is recorded once the meeting has started" in page_text(early.text)
+        freeze(STARTED)
+        csrf = sign_in(client, db, settings, world["a_manager"])  # the morning's session idled out
         _post(
             client,
             f"{meeting}/attendance",
@@ -354,8 +368,19 @@ def test_meeting_page_flow_private_notes_and_signed_minutes(
         _post(client, f"{decision}/vote", {"csrf_token": csrf, "choice": "yes"})
         assert "Approved" in page_text(client.get(decision).text)
 
-        # Minutes: a wrong password is refused (and audited); then B signs.
+        # Minutes: draft until locked (no sign form yet); B's alliance manager locks them;
+        # a wrong password is refused (and audited); then B signs.
         page = client.get(meeting).text
+        assert f'action="{meeting}/sign"' not in page
+        assert "Draft, being written" in page_text(page)
+        _post(
+            client,
+            f"{meeting}/minutes/lock",
+            {"csrf_token": csrf, "version": _version(page, f"{meeting}/minutes/lock")},
+        )
+        page = client.get(meeting).text
+        assert "Locked for signing" in page_text(page)
+        assert f'action="{meeting}/items/{item_id}/notes"' not in page
         sha = re.search(r'name="content_sha256" value="([0-9a-f]{64})"', page)
         assert sha
         version = _version(page, f"{meeting}/sign")
@@ -392,9 +417,27 @@ def test_meeting_page_flow_private_notes_and_signed_minutes(
         assert pdf.status_code == 200
         assert pdf.content[:4] == b"%PDF"
 
-        # Editing an item's notes after signing invalidates both signatures, visibly.
+        # Signed minutes change only after a reopening with a reason; then an edit shows
+        # the invalidated signatures.
         html = client.get(meeting).text
         notes_action = f"{meeting}/items/{item_id}/notes"
+        reopen = f"{meeting}/minutes/reopen"
+        no_reason = client.post(
+            reopen, data={"csrf_token": csrf, "reason": "", "version": _version(html, reopen)}
+        )
+        assert no_reason.status_code == 422
+        assert 'id="reopen-reason-error"' in no_reason.text
+        _post(
+            client,
+            reopen,
+            {
+                "csrf_token": csrf,
+                "reason": "Wrong outcome noted",
+                "version": _version(html, reopen),
+            },
+        )
+        html = client.get(meeting).text
+        assert "Draft, being written" in page_text(html)
         _post(
             client,
             notes_action,

@@ -28,6 +28,7 @@ from pactum.governance.schemas import (
     MeetingRead,
     MeetingUpdate,
     MinutesRead,
+    MinutesReopen,
     MinutesSign,
     NoteCreate,
     NoteRead,
@@ -36,7 +37,7 @@ from pactum.governance.schemas import (
     SeatRead,
     SeatUpdate,
 )
-from pactum.governance.service import committees, meetings, minutes
+from pactum.governance.service import committees, meetings, minutes, minutes_lock
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession, SettingsDep
 from pactum.http.idempotency import IdempotencyKey, idempotent
@@ -378,6 +379,42 @@ def minutes_pdf(
     view = open_alliance(db, me, alliance_id)
     meeting = meetings.get_meeting(db, view, meeting_id)
     return invitations.pdf_response(minutes.minutes_pdf(db, view, meeting), meeting.title)
+
+
+@router.post("/meetings/{meeting_id}/minutes/lock", response_model=MinutesRead)
+def lock_minutes(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    db: DbSession,
+    me: ApiPrincipal,
+    response: Response,
+    expected: IfMatch = None,
+) -> MinutesRead:
+    """Lock a held meeting's draft minutes for signing (the chair or an alliance manager;
+    If-Match with the meeting's version): nothing in them changes until reopened."""
+    view = open_alliance(db, me, alliance_id)
+    meeting = minutes_lock.lock(db, view, meeting_id, expected_version=expected)
+    response.headers["ETag"] = etag(meeting.version)
+    return minutes_read(db, view, meeting)
+
+
+@router.post("/meetings/{meeting_id}/minutes/reopen", response_model=MinutesRead)
+def reopen_minutes(
+    alliance_id: uuid.UUID,
+    meeting_id: uuid.UUID,
+    body: MinutesReopen,
+    db: DbSession,
+    me: ApiPrincipal,
+    response: Response,
+    expected: IfMatch = None,
+) -> MinutesRead:
+    """Reopen locked minutes to change them, with a reason (the chair or an alliance
+    manager; If-Match): every signature is invalidated, the signers are told now, and
+    told what changed (old → new) when the minutes are locked again."""
+    view = open_alliance(db, me, alliance_id)
+    meeting = minutes_lock.reopen(db, view, meeting_id, body.reason, expected_version=expected)
+    response.headers["ETag"] = etag(meeting.version)
+    return minutes_read(db, view, meeting)
 
 
 @router.post("/meetings/{meeting_id}/signatures", response_model=MinutesRead, status_code=201)

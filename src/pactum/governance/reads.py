@@ -78,6 +78,7 @@ def minutes_read(db: Session, view: AllianceView, meeting: Meeting) -> MinutesRe
     return MinutesRead(
         meeting_id=meeting.id,
         minutes_version=meeting.minutes_version,
+        state=meeting.minutes_state,
         content_sha256=state.content_sha256,
         signed=state.complete,
         awaiting=[view.party_names[p] for p in state.awaiting],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -109,6 +110,12 @@ class Meeting(AllianceScoped, Base):
     )
     summary: Mapped[str] = mapped_column(Text, default="")
     minutes_version: Mapped[int] = mapped_column(default=1)
+    # ``draft`` (circulated, being written: editable, not signable) or ``locked`` (for
+    # signing: nothing in the minutes changes until an explicit, audited reopening).
+    minutes_state: Mapped[str] = mapped_column(String(20), default="draft", server_default="draft")
+    # The content as it stood when locked minutes were reopened, to tell the signers
+    # what changed (old -> new) when they are locked again.
+    minutes_reopened_from: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

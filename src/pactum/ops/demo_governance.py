@@ -34,7 +34,14 @@ from pactum.governance.schemas import (
     SeatCreate,
     VoteCreate,
 )
-from pactum.governance.service import actions, committees, decisions, meetings, minutes
+from pactum.governance.service import (
+    actions,
+    committees,
+    decisions,
+    meetings,
+    minutes,
+    minutes_lock,
+)
 from pactum.models import User
 from pactum.ops.demo_papers import attach_briefing
 from pactum.settings import Settings
@@ -259,6 +266,8 @@ def load_governance(
                 ),
             )
     with frozen(_at(past + timedelta(days=2), 10)):
+        # the chair locks the circulated draft for signing, then both approvers sign
+        minutes_lock.lock(session, view("helix_manager"), meeting.id, expected_version=None)
         for key in ("helix_manager", "meridian_manager"):
             v = view(key)
             current = meetings.get_meeting(session, v, meeting.id)

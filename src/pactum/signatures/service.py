@@ -31,7 +31,10 @@ from pactum.auth import passwords, throttle
 from pactum.core.errors import Conflict, Forbidden, ValidationFailed
 from pactum.core.time import iso, utcnow
 from pactum.models import SIGNATURE_MEANINGS, Signature, User
+from pactum.notify.service import notify
 from pactum.settings import Settings
+
+NOTE_LIMIT = 500  # the longest notification text
 
 # Failed signing passwords count towards the same account-wide throttle as sign-ins.
 THROTTLE_CLIENT = "signature"
@@ -253,8 +256,17 @@ def invalidate(
     object_type: str,
     object_id: uuid.UUID,
     reason: str,
+    subject: str = "",
+    link: str = "",
+    changes: Sequence[str] = (),
+    tell: bool = True,
 ) -> list[Signature]:
-    """Mark every valid signature of a record as invalidated (the record was edited)."""
+    """Mark every valid signature of a record as invalidated (the record was edited).
+
+    Never silently (SIG-3): each invalidation is audited with the reason and what
+    changed, and, with ``tell``, each signer (other than the person making the change) is
+    told in the app and by e-mail what they signed, why it no longer applies and what
+    changed, old -> new."""
     now = utcnow()
     changed = []
     for signature in signatures_for(session, view, object_type=object_type, object_id=object_id):
@@ -269,8 +281,23 @@ def invalidate(
             "signature",
             "signature.invalidate",
             old={"invalidated_at": None},
-            new={"invalidated_at": now, "reason": reason},
+            new={"invalidated_at": now, "reason": reason, "changes": list(changes)},
         )
+        if tell and signature.signer_id != view.principal.user_id:
+            what = f" Changed: {'; '.join(changes)}." if changes else ""
+            text = (
+                f"Your signature on {subject or 'a record'} (version "
+                f"{signature.object_version}) no longer applies: {reason}.{what}"
+            )
+            notify(
+                session,
+                user_id=signature.signer_id,
+                org_id=signature.signer_org_id,
+                alliance_id=view.alliance_id,
+                text=text if len(text) <= NOTE_LIMIT else text[: NOTE_LIMIT - 1] + "…",
+                link=link,
+                email=True,
+            )
     session.flush()
     return changed
 

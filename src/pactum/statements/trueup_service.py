@@ -222,6 +222,7 @@ def refresh(
     inputs = dict(inputs_of(true_up))
     inputs["lines"] = [_line_input(ln, agreement) for ln in lines_of(session, view, true_up)]
     result = compute(inputs)
+    before = result_of(true_up)
     true_up.inputs = inputs
     true_up.result = result
     true_up.total = Decimal(result["shareable_total"])
@@ -229,9 +230,43 @@ def refresh(
         true_up.version += 1
         true_up.updated_at = utcnow()
         signatures.invalidate(
-            session, view, object_type=OBJECT_TYPE, object_id=true_up.id, reason=reason
+            session,
+            view,
+            object_type=OBJECT_TYPE,
+            object_id=true_up.id,
+            reason=reason,
+            subject=f"the {true_up.year} Q{true_up.quarter} true-up",
+            link=f"/alliances/{true_up.alliance_id}/true-ups/{true_up.id}",
+            changes=result_changes(before, result, true_up.currency),
         )
     session.flush()
+
+
+def _payment_text(payment: dict[str, Any] | None, currency: str) -> str:
+    return f"{payment['amount']} {currency}" if payment else "nothing"
+
+
+def result_changes(old: dict[str, Any], new: dict[str, Any], currency: str) -> list[str]:
+    """What a change did to the figures signers approved, old -> new."""
+    found = []
+    pairs = (
+        ("shareable total", old.get("shareable_total"), new.get("shareable_total")),
+        (
+            "payment now",
+            _payment_text(old.get("payment_now"), currency),
+            _payment_text(new.get("payment_now"), currency),
+        ),
+        (
+            "held for disputes",
+            _payment_text(old.get("payment_held"), currency),
+            _payment_text(new.get("payment_held"), currency),
+        ),
+    )
+    for label, before, after in pairs:
+        if before != after:
+            unit = f" {currency}" if label == "shareable total" else ""
+            found.append(f"{label} {before}{unit} → {after}{unit}")
+    return found or ["the figures are unchanged; the signed content is not"]
 
 
 def create_true_up(session: Session, view: AllianceView, data: TrueUpCreate) -> TrueUp:

@@ -14,6 +14,7 @@ from pactum.governance.pages import (
     exports,
     meeting_forms,
     meetings,
+    minutes_forms,
     overview,
     paper_forms,
 )
@@ -26,6 +27,7 @@ for _sub in (
     committees.router,
     meetings.router,
     meeting_forms.router,
+    minutes_forms.router,
     paper_forms.router,
     decisions.router,
     decision_forms.router,

@@ -177,6 +177,7 @@ def meeting_page(
         None,
     )
     my_party = parties.get(view.org_id, "your party")
+    locked = meeting.minutes_state == "locked"
     today = utcnow().date()
     default_deadline = max(today, meeting.starts_at.date())
     return page(
@@ -212,8 +213,18 @@ def meeting_page(
             "my_name": view.principal.name,
             "my_signed": my_party not in read.awaiting,
             "can_sign": bool(my_seat and my_seat.minutes_approver),
-            "can_write": view.can("meetings.write") and meeting.status != "cancelled",
-            "can_propose": view.can("decisions.propose") and meeting.status != "cancelled",
+            "locked": locked,
+            "can_lock": meeting.status == "held"
+            and (
+                "alliance_manager" in view.roles or meeting.chair_user_id == view.principal.user_id
+            ),
+            # Locked minutes change only after a reopening: no edit forms meanwhile.
+            "can_write": view.can("meetings.write")
+            and meeting.status != "cancelled"
+            and not locked,
+            "can_propose": view.can("decisions.propose")
+            and meeting.status != "cancelled"
+            and not locked,
             "can_note": view.can("notes.write"),
             "kind_labels": common.ITEM_KIND_LABELS,
             "status_labels": common.MEETING_STATUS_LABELS,

@@ -183,6 +183,7 @@ class MeetingRead(Output):
     recalled_from_id: uuid.UUID | None
     summary: str
     minutes_version: int
+    minutes_state: str = Field(description="draft (editable) or locked (for signing)")
     version: int
 
 
@@ -272,6 +273,12 @@ class NoteRead(Output):
     created_at: datetime
 
 
+class MinutesReopen(Input):
+    """Reopen locked minutes to change them: why (told to the signers and audited)."""
+
+    reason: Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+
+
 class MinutesSign(Input):
     """Sign the minutes (SIG-1): the password again, your printed name, the version and
     the SHA-256 you reviewed."""
@@ -290,6 +297,10 @@ class MinutesRead(Output):
 
     meeting_id: uuid.UUID
     minutes_version: int
+    state: Literal["draft", "locked"] = Field(
+        description="draft: circulated and editable, not yet signable; locked: for signing, "
+        "changed only after a reopening with a reason"
+    )
     content_sha256: str
     signed: bool
     awaiting: list[str]

@@ -99,6 +99,7 @@ def propose(
             raise ValidationFailed("agenda_item_id", "is an item of another committee's meeting")
         if meeting.status == "cancelled":
             raise Conflict("agenda_item_id: the meeting was cancelled")
+        meetings.check_minutes_open(meeting)  # the matter would enter signed minutes
         meeting_id = meeting.id
     chain = committees.ladder(session, view, committee)
     charter = committees.charter_for(session, view, committee, committee, chain)
@@ -159,6 +160,8 @@ def propose(
     )
     progress.publish_decision(session, decision)
     progress.tell_body(session, decision, progress.Ladder(committee, chain), "put to the vote")
+    if data.agenda_item_id is not None:
+        meetings.minutes_changed(session, view, meeting, "a matter was put to the meeting")
     return decision
 
 
@@ -194,6 +197,8 @@ def cast_vote(
     meeting: Meeting | None = None
     if decision.meeting_id is not None and decision.rung == 0:
         meeting = meetings.get_meeting(session, view, decision.meeting_id)
+        meetings.check_started(meeting, "votes in the meeting are cast")
+        meetings.check_minutes_open(meeting)
         present = meetings.present_voters(session, view, meeting)
         waived = meetings.quorum(session, view, meeting).waived
     votes = progress.votes_of(session, view, [decision.id])

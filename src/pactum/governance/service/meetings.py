@@ -151,12 +151,45 @@ def schedule(
     return meeting
 
 
+LOCKED = (
+    "minutes: the minutes are locked for signing; an alliance manager or the chair reopens "
+    "them, with a reason, before anything in them changes"
+)
+
+
+def check_minutes_open(meeting: Meeting) -> None:
+    """Refuse a change to locked minutes (SIG-3): they change only after a reopening."""
+    if meeting.minutes_state == "locked":
+        raise Conflict(LOCKED)
+
+
+def check_started(meeting: Meeting, what: str) -> None:
+    """Attendance and in-meeting votes are taken once the meeting has started."""
+    if utcnow() < meeting.starts_at:
+        raise Conflict(
+            f"status: {what} once the meeting has started "
+            f"({meeting.starts_at.strftime('%Y-%m-%d %H:%M')} UTC)"
+        )
+
+
 def minutes_changed(session: Session, view: AllianceView, meeting: Meeting, why: str) -> None:
-    """The minutes' content changed: a new version, and signatures no longer apply."""
+    """The minutes' content changed: a new version, and signatures no longer apply.
+
+    Every change to what the minutes say comes through here, so locked minutes refuse
+    them all (the request's transaction is rolled back: nothing changes)."""
+    check_minutes_open(meeting)
     meeting.minutes_version += 1
     meeting.version += 1
     meeting.updated_at = utcnow()
-    signatures.invalidate(session, view, object_type=MINUTES, object_id=meeting.id, reason=why)
+    signatures.invalidate(
+        session,
+        view,
+        object_type=MINUTES,
+        object_id=meeting.id,
+        reason=why,
+        subject=f"the minutes of {meeting.title}",
+        link=f"/alliances/{meeting.alliance_id}/meetings/{meeting.id}",
+    )
     session.flush()
     announce(session, view, meeting)
 
@@ -181,6 +214,12 @@ def update_meeting(
     _check_times(
         changes.get("starts_at", meeting.starts_at), changes.get("ends_at", meeting.ends_at)
     )
+    if changes.get("starts_at", meeting.starts_at) > utcnow() and any(
+        a.present for a in attendance(session, view, meeting.id)
+    ):
+        raise ValidationFailed(
+            "starts_at", "attendance was taken, so the meeting cannot start in the future"
+        )
     old, new = diff(meeting, changes)
     if not new:
         return meeting
@@ -333,6 +372,7 @@ def record_attendance(
     view.require("meetings.write")
     meeting = get_meeting(session, view, meeting_id, lock=True)
     check_version(expected_version, meeting.version)
+    check_started(meeting, "attendance is recorded")
     rows = {a.user_id: a for a in attendance(session, view, meeting.id)}
     for seat in committees.seats(session, view, [meeting.committee_id], active_only=True):
         if seat.user_id not in rows:

@@ -1,8 +1,9 @@
 """The minutes of a meeting as one signed content: the meeting, attendance, each item's
 notes, the decisions and votes taken in it and its action items. Each party's designated
 approver signs it (SIG-1); it is complete when every party has signed the current version
-(SIG-2). Any edit bumps the version and invalidates the signatures
-(:func:`pactum.governance.service.meetings.minutes_changed`)."""
+(SIG-2). Minutes are circulated as a draft (any edit bumps the version,
+:func:`pactum.governance.service.meetings.minutes_changed`), then locked for signing; locked
+minutes change only after an explicit reopening (:mod:`.minutes_lock`, SIG-3)."""
 
 from __future__ import annotations
 
@@ -211,6 +212,11 @@ def sign_minutes(
         raise Forbidden("Only a designated minutes approver of the committee may sign them.")
     if meeting.status != "held":
         raise Conflict("status: minutes are signed once the meeting has been held")
+    if meeting.minutes_state != "locked":
+        raise Conflict(
+            "minutes: the minutes are still a draft; the chair or an alliance manager locks "
+            "them for signing first"
+        )
     role = next(
         (r for r in ("committee_member", "alliance_manager") if r in view.roles),
         next(iter(sorted(view.roles)), ""),
