@@ -94,6 +94,7 @@ def test_a_royalty_draft_is_the_licensees_until_submitted(
     )
     new = submit["new"] if isinstance(submit["new"], dict) else json.loads(submit["new"])
     assert new["first_shared"] is True
+    assert submit["old"] in (None, {}, "{}", "null")  # no draft state in the shared chain
     # the draft's own history stays in the licensee's chain
     create = db.execute(
         system_scope(
@@ -165,6 +166,7 @@ def test_a_partys_draft_lines_change_nothing_the_other_party_sees(
     )
     assert signed.status_code == 201, signed.text
     before = client.get(url, headers=world["a_finance"].headers).json()
+    told_before = client.get("/api/v1/notifications", headers=world["a_finance"].headers).json()
     line = client.post(
         f"{url}/lines",
         headers=world["b_finance"].headers,
@@ -179,6 +181,8 @@ def test_a_partys_draft_lines_change_nothing_the_other_party_sees(
     assert line.json()["submitted"] is False
     after = client.get(url, headers=world["a_finance"].headers)
     assert after.json() == before
+    told = client.get("/api/v1/notifications", headers=world["a_finance"].headers).json()
+    assert told == told_before
     assert "WP-SECRET" not in client.get(f"{url}/lines", headers=world["a_finance"].headers).text
     edit = client.patch(
         f"{url}/lines/{line.json()['id']}",
@@ -207,9 +211,27 @@ def test_a_partys_draft_lines_change_nothing_the_other_party_sees(
         headers={**world["a_finance"].headers, "If-Match": f'"{before["version"]}"'},
     )
     assert none_to_submit.status_code == 422
+    late = client.post(  # a colleague adds a draft after B read the true-up
+        f"{url}/lines",
+        headers=world["b_finance"].headers,
+        json={"work_package": "WP-LATE", "category": "CRO", "amount": "1.00", "currency": "EUR"},
+    )
+    stale = client.post(
+        f"{url}/lines/submit",
+        headers={**world["b_finance"].headers, "If-Match": f'"{mine["version"]}"'},
+        json={"drafts_sha256": mine["drafts_sha256"]},
+    )
+    assert stale.status_code == 412
+    assert stale.json()["detail"].startswith("lines: your party's draft lines changed")
+    removed = client.delete(
+        f"{url}/lines/{late.json()['id']}",
+        headers={**world["b_finance"].headers, "If-Match": f'"{late.json()["version"]}"'},
+    )
+    assert removed.status_code == 204
     done = client.post(
         f"{url}/lines/submit",
         headers={**world["b_finance"].headers, "If-Match": f'"{mine["version"]}"'},
+        json={"drafts_sha256": mine["drafts_sha256"]},
     )
     assert done.status_code == 200, done.text
     seen = client.get(url, headers=world["a_finance"].headers).json()

@@ -8,11 +8,11 @@ import uuid
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pactum.access import system_scope
-from pactum.models import AgendaItem
+from pactum.models import AgendaItem, StoredFile
 from tests.conftest import World
 from tests.files.support import (
     PDF,
@@ -26,7 +26,7 @@ from tests.files.support import (
     temporary,
     upload,
 )
-from tests.governance.support import ok
+from tests.governance.support import minutes_act, ok
 
 
 def test_upload_stores_the_exact_bytes_and_both_parties_download_them(
@@ -171,19 +171,34 @@ def test_idempotency_key_replays_and_refuses_another_body(
     assert len(rows(db)) == 1
 
 
-def test_a_paper_invalidates_the_signed_minutes(client: TestClient, world: World) -> None:
-    """Adding a paper is an edit of the minutes: a new version, signatures invalidated."""
+def test_a_paper_for_signed_minutes_waits_for_a_reopening(
+    client: TestClient, world: World, db: Session
+) -> None:
+    """A paper is part of the minutes: on locked, signed minutes the upload is refused
+    (409 on minutes) before anything is stored; after a reopening it is added as a new
+    minutes version, the earlier signatures invalidated."""
     gov, meeting_id, item_id = meeting_with_item(client, world)
     hold(client, world, gov, meeting_id)
+    meeting_url = f"{gov.base}/meetings/{meeting_id}"
+    ok(minutes_act(client, world, meeting_url, "lock", "a_manager"))
     for who in ("a_manager", "b_manager"):
         sign_minutes(client, world, gov, meeting_id, who)
-    minutes_url = f"{gov.base}/meetings/{meeting_id}/minutes"
+    minutes_url = f"{meeting_url}/minutes"
     signed = ok(client.get(minutes_url, headers=world["a_manager"].headers))
     assert signed["signed"] is True
+    stored_before = db.execute(system_scope(select(func.count()).select_from(StoredFile)))
+    before = stored_before.scalar_one()
+    refused = upload(client, world, papers_url(gov, meeting_id, item_id))
+    assert refused.status_code == 409
+    assert refused.json()["detail"].startswith("minutes: the minutes are locked")
+    stored_after = db.execute(system_scope(select(func.count()).select_from(StoredFile)))
+    assert stored_after.scalar_one() == before
+    assert ok(client.get(minutes_url, headers=world["b_manager"].headers)) == signed
+    ok(minutes_act(client, world, meeting_url, "reopen", "a_manager", {"reason": "Add Annex"}))
     ok(upload(client, world, papers_url(gov, meeting_id, item_id)), 201)
     after = ok(client.get(minutes_url, headers=world["b_manager"].headers))
     assert after["signed"] is False
-    assert after["minutes_version"] == signed["minutes_version"] + 1
+    assert after["minutes_version"] == signed["minutes_version"] + 2
     assert after["content_sha256"] != signed["content_sha256"]
     assert all(s["invalidated_at"] is not None for s in after["signatures"])
 

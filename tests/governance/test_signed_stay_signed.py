@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from pactum.access import system_scope
 from pactum.core.time import freeze, frozen
+from pactum.governance.service import minutes_lock
 from pactum.models import AuditEntry
 from tests.conftest import World
 from tests.governance.support import (
@@ -113,11 +114,47 @@ def test_locked_minutes_refuse_every_kind_of_change(client: TestClient, world: W
     signatures are unchanged; fields outside the minutes (the end time) still change."""
     with frozen(NOW):
         gov, _meeting_id, item_id, url = _held(client, world)
+        decision = ok(
+            client.post(
+                f"{gov.base}/decisions",
+                headers=world["a_manager"].headers,
+                json={
+                    "committee_id": str(gov.jsc),
+                    "domain": "development",
+                    "question": "Go?",
+                    "deadline": "2026-11-30",
+                    "agenda_item_id": item_id,
+                },
+            ),
+            201,
+        )
+        action = ok(
+            client.post(
+                f"{gov.base}/actions",
+                headers=world["a_manager"].headers,
+                json={
+                    "title": "Send the plan",
+                    "assignee_id": str(world["a_manager"].user_id),
+                    "due_on": "2026-12-15",
+                    "meeting_id": _meeting_id,
+                },
+            ),
+            201,
+        )
         ok(minutes_act(client, world, url, "lock", "a_manager"))
         ok(sign(client, world, gov, _meeting_id, "b_manager"), 201)
         before = ok(client.get(f"{url}/minutes", headers=world["a_manager"].headers))
         headers = {**world["a_manager"].headers, "If-Match": "*"}
+        action_url = f"{gov.base}/actions/{action['id']}"
         attempts = [
+            client.post(
+                f"{gov.base}/decisions/{decision['id']}/votes",
+                headers=world["a_manager"].headers,
+                json={"choice": "yes"},
+            ),
+            client.patch(action_url, headers=headers, json={"title": "Send another plan"}),
+            client.patch(url, headers=headers, json={"status": "scheduled"}),
+            client.patch(f"{url}/items/{item_id}", headers=headers, json={"position": 2}),
             client.patch(f"{url}/items/{item_id}", headers=headers, json={"notes": "x"}),
             client.put(f"{url}/attendance", headers=headers, json={"present": []}),
             client.post(
@@ -156,6 +193,7 @@ def test_locked_minutes_refuse_every_kind_of_change(client: TestClient, world: W
         assert after == before
         later_end = (NOW + timedelta(hours=3)).isoformat()
         ok(client.patch(url, headers=headers, json={"ends_at": later_end}))
+        ok(client.patch(action_url, headers=headers, json={"status": "done"}))  # progress
         assert ok(client.get(f"{url}/minutes", headers=world["a_manager"].headers)) == before
 
 
@@ -218,6 +256,41 @@ def test_a_change_to_a_signed_true_up_tells_the_signer_what_changed(
         and "shareable total 100.00 EUR → 150.00 EUR" in t
         for t in told
     ), told
+
+
+def test_the_changes_told_to_signers_name_each_difference() -> None:
+    """Old → new for the meeting's fields, attendance, an item's kind, position and notes,
+    a vote that changed its choice, and action items."""
+    item = {"id": "i1", "position": 1, "kind": "discussion", "title": "Budget", "notes": "a"}
+    item["papers"] = []
+    vote = {"decision_id": "d1", "party": "p", "member": "u1", "choice": "yes", "option": ""}
+    old = {
+        "meeting": {"title": "JSC", "summary": ""},
+        "present": ["u1"],
+        "items": [item],
+        "decisions": [],
+        "votes": [vote],
+        "actions": [{"title": "Send", "assignee_id": "u1", "due_on": "2026-12-01"}],
+    }
+    new = {
+        "meeting": {"title": "JSC Q4", "summary": ""},
+        "present": ["u1", "u2"],
+        "items": [{**item, "position": 2, "kind": "decision", "notes": "b"}],
+        "decisions": [],
+        "votes": [{**vote, "choice": "no"}],
+        "actions": [],
+    }
+    found = minutes_lock.changes(old, new, {"u1": "Ann", "u2": "Bo"})
+    assert found == [
+        "Title: “JSC” → “JSC Q4”",
+        "Present: +Bo",
+        "Item 2 “Budget” kind: “discussion” → “decision”",
+        "Item 2 “Budget” position: “1” → “2”",
+        "Item 2 “Budget” notes: “a” → “b”",
+        "Vote of Ann: “yes” → “no”",
+        "Action items: -“Send”",
+    ]
+    assert minutes_lock.changes(old, old, {}) == []
 
 
 def make_machine(

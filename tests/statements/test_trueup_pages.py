@@ -171,9 +171,11 @@ def test_import_report_and_all_or_nothing(
         r'action="[^"]*/lines/submit"[^>]*>\s*<input[^>]*>\s*<input[^>]*value="(\d+)"', page.text
     )
     assert version is not None
+    seen = re.search(r'name="drafts_sha256" value="([0-9a-f]{64})"', page.text)
+    assert seen is not None
     submitted = client.post(
         f"{_pages(world)}/{tid}/lines/submit",
-        data={"csrf_token": csrf, "version": version.group(1)},
+        data={"csrf_token": csrf, "version": version.group(1), "drafts_sha256": seen.group(1)},
         follow_redirects=False,
     )
     assert submitted.status_code == 303

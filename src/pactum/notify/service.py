@@ -31,13 +31,17 @@ def notify(
     email: bool = False,
 ) -> Notification:
     """Store a message for one person of one organisation; with ``email`` it also goes
-    into the e-mail outbox that ``pactum tick`` sends when SMTP is configured."""
+    into the e-mail outbox that ``pactum tick`` sends when SMTP is configured. A text
+    longer than ``TEXT_LIMIT`` is cut, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) > TEXT_LIMIT:
+        text = text[: TEXT_LIMIT - 1] + "…"
     item = Notification(
         user_id=user_id,
         org_id=org_id,
         alliance_id=alliance_id,
         email_pending=email,
-        text=" ".join(text.split())[:TEXT_LIMIT],
+        text=text,
         link=link[:500] if link.startswith("/") else "",
     )
     session.add(item)

@@ -34,8 +34,6 @@ from pactum.models import SIGNATURE_MEANINGS, Signature, User
 from pactum.notify.service import notify
 from pactum.settings import Settings
 
-NOTE_LIMIT = 500  # the longest notification text
-
 # Failed signing passwords count towards the same account-wide throttle as sign-ins.
 THROTTLE_CLIENT = "signature"
 MAX_PRINTED_NAME = 200
@@ -294,7 +292,7 @@ def invalidate(
                 user_id=signature.signer_id,
                 org_id=signature.signer_org_id,
                 alliance_id=view.alliance_id,
-                text=text if len(text) <= NOTE_LIMIT else text[: NOTE_LIMIT - 1] + "…",
+                text=text,
                 link=link,
                 email=True,
             )

@@ -10,6 +10,7 @@ from pactum.statements import (
     royalty_exports,
     royalty_pages,
     trueup_exports,
+    trueup_forms,
     trueup_line_pages,
     trueup_pages,
 )
@@ -20,6 +21,7 @@ for _module in (
     royalty_pages,
     royalty_exports,
     trueup_pages,
+    trueup_forms,
     trueup_line_pages,
     trueup_exports,
     pnl_pages,

@@ -284,7 +284,8 @@ def _save(
     item.updated_at = utcnow()
     session.flush()
     new = {**_summary(item), **(shared_from_now(item) if first else {})}
-    audit_record(session, view, item, "pnl_statement", action, old=old, new=new)
+    # a first submission's earlier draft states stay in the preparing party's own chain
+    audit_record(session, view, item, "pnl_statement", action, old=None if first else old, new=new)
     return item
 
 

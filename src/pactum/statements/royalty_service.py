@@ -436,7 +436,7 @@ def submit(
         item,
         "royalty_statement",
         "royalty_statement.submit",
-        old=old,
+        old=None if first else old,  # the draft's own states stay in the licensee's chain
         new={**_summary(item), **(shared_from_now(item) if first else {})},
     )
     return item

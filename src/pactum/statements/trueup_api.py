@@ -23,11 +23,13 @@ from pactum.signatures import service as signatures
 from pactum.signatures.schemas import SignatureRead
 from pactum.statements import trueup_lines as lines
 from pactum.statements import trueup_service as service
+from pactum.statements import trueup_signing as signoff
 from pactum.statements.trueup_schemas import (
     CostLineCreate,
     CostLineRead,
     CostLineUpdate,
     DisputeSet,
+    LinesSubmit,
     SignatureCreate,
     TrueUpCreate,
     TrueUpRead,
@@ -61,9 +63,9 @@ def line_read(line: CostLine, true_up: TrueUp) -> CostLineRead:
 def signature_reads(db: Session, view: AllianceView, true_up: TrueUp) -> list[SignatureRead]:
     """The true-up's signatures as manifestations (validity against the current content)."""
     shown = signatures.manifestations(
-        service.signatures_of(db, view, true_up),
+        signoff.signatures_of(db, view, true_up),
         view.party_names,
-        service.content_sha256(true_up),
+        signoff.content_sha256(true_up),
     )
     return [SignatureRead.model_validate(m, from_attributes=True) for m in shown]
 
@@ -72,14 +74,16 @@ def true_up_read(db: Session, view: AllianceView, true_up: TrueUp) -> TrueUpRead
     """The whole true-up as the API shows it."""
     invoice = service.invoice_of(db, view, true_up)
     summary = TrueUpSummary.model_validate(true_up, from_attributes=True)
+    drafts = service.draft_lines_of(db, view, true_up)
     return TrueUpRead(
         **summary.model_dump(),
         note=true_up.note,
         inputs=true_up.inputs,
         result=true_up.result,
-        content_sha256=service.content_sha256(true_up),
+        content_sha256=signoff.content_sha256(true_up),
         lines=[line_read(ln, true_up) for ln in service.lines_of(db, view, true_up)],
-        draft_lines=[line_read(ln, true_up) for ln in service.draft_lines_of(db, view, true_up)],
+        draft_lines=[line_read(ln, true_up) for ln in drafts],
+        drafts_sha256=service.drafts_sha256(drafts),
         signatures=signature_reads(db, view, true_up),
         invoice_id=invoice.id if invoice is not None else None,
     )
@@ -167,12 +171,17 @@ def submit_lines(
     me: ApiPrincipal,
     response: Response,
     expected: IfMatch = None,
+    body: LinesSubmit | None = None,
 ) -> TrueUpRead:
     """Submit your party's draft lines (finance.write, If-Match with the true-up's
     version): the other party sees them from now on and the result counts them; the
-    signatures of the previous version are invalidated."""
+    signatures of the previous version are invalidated. With ``drafts_sha256`` (as read
+    from the true-up), a draft added, changed or removed meanwhile is a 412."""
     view = open_alliance(db, me, alliance_id)
-    true_up, _submitted = lines.submit_lines(db, view, true_up_id, expected_version=expected)
+    seen = body.drafts_sha256 if body is not None else None
+    true_up, _submitted = lines.submit_lines(
+        db, view, true_up_id, expected_version=expected, seen=seen
+    )
     response.headers["ETag"] = etag(true_up.version)
     return true_up_read(db, view, true_up)
 
@@ -338,7 +347,7 @@ def sign(
     view = open_alliance(db, me, alliance_id)
 
     def run() -> tuple[int, Any, dict[str, str]]:
-        service.sign_true_up(db, view, settings, true_up_id, body)
+        signoff.sign_true_up(db, view, settings, true_up_id, body)
         true_up = service.get_true_up(db, view, true_up_id)
         return 201, true_up_read(db, view, true_up), {"ETag": etag(true_up.version)}
 

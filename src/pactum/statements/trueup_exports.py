@@ -15,6 +15,7 @@ from pactum.http.db import DbSession
 from pactum.models import TrueUp
 from pactum.signatures import service as signatures
 from pactum.statements import trueup_service as service
+from pactum.statements import trueup_signing as signoff
 from pactum.statements.trueup_calc import PARTIES
 from pactum.statements.trueup_pages import (
     LINES_HEADER,
@@ -61,7 +62,7 @@ def _export(
         ]
         return table_response(fmt, f"{stem}-result", RESULT_HEADER, rows, title="Result")
     shown = signatures.manifestations(
-        service.signatures_of(db, view, true_up), names, service.content_sha256(true_up)
+        signoff.signatures_of(db, view, true_up), names, signoff.content_sha256(true_up)
     )
     rows = [
         [

@@ -97,7 +97,13 @@ def lines_submit(
     true_up = service.get_true_up(db, view, true_up_id)
     try:
         with attempt(db):
-            lines.submit_lines(db, view, true_up_id, expected_version=form_version(form))
+            lines.submit_lines(
+                db,
+                view,
+                true_up_id,
+                expected_version=form_version(form),
+                seen=field(form, "drafts_sha256"),
+            )
     except FORM_ERRORS as exc:
         errors = form_errors(
             exc, {"lines": "submit-lines"}, {}, form="submit-lines", thing="true-up"

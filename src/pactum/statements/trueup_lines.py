@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from pactum.access import AllianceView
 from pactum.access.records import audit_record
 from pactum.audit.service import chain_for
-from pactum.core.errors import Conflict, Forbidden, ValidationFailed
+from pactum.core.errors import Conflict, Forbidden, PreconditionFailed, ValidationFailed
 from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.finance.imports import CostRow
 from pactum.models import Agreement, CostLine, TrueUp
@@ -31,6 +31,7 @@ from pactum.statements.trueup_service import (
     agreement_of,
     check_open,
     draft_lines_of,
+    drafts_sha256,
     get_line,
     get_true_up,
     my_party,
@@ -47,6 +48,8 @@ def _own_line(
     true_up_id: uuid.UUID,
     line_id: uuid.UUID,
     expected_version: int | None,
+    *,
+    removing: bool = False,
 ) -> tuple[TrueUp, Agreement, CostLine]:
     true_up = get_true_up(session, view, true_up_id, lock=True)
     line = get_line(session, view, true_up, line_id)
@@ -56,7 +59,8 @@ def _own_line(
     if line.party_org_id != view.org_id:
         raise Forbidden("Only the party that incurred a cost edits or removes its line.")
     check_version(expected_version, line.version)
-    check_open(true_up)
+    if not (removing and line.visibility == "private"):  # a draft left on a closed true-up
+        check_open(true_up)  # may still be cleared away: it was never part of it
     return true_up, agreement, line
 
 
@@ -141,10 +145,19 @@ def _changed(
 
 
 def submit_lines(
-    session: Session, view: AllianceView, true_up_id: uuid.UUID, *, expected_version: int | None
+    session: Session,
+    view: AllianceView,
+    true_up_id: uuid.UUID,
+    *,
+    expected_version: int | None,
+    seen: str | None = None,
 ) -> tuple[TrueUp, list[CostLine]]:
     """Submit the caller's party's draft lines: both parties see them from now on, the
-    result counts them, and the signatures of the previous version are invalidated."""
+    result counts them, and the signatures of the previous version are invalidated.
+
+    A draft change does not move the true-up's version, so ``seen`` (the
+    :func:`drafts_sha256` of the drafts the submitter reviewed) guards against submitting
+    lines a colleague added, changed or removed meanwhile: any difference is a 412."""
     true_up = get_true_up(session, view, true_up_id, lock=True)
     view.require("finance.write")
     agreement = agreement_of(session, view, true_up)
@@ -154,6 +167,10 @@ def submit_lines(
     drafts = draft_lines_of(session, view, true_up)
     if not drafts:
         raise ValidationFailed("lines", "your party has no draft cost lines to submit")
+    if seen is not None and seen != drafts_sha256(drafts):
+        raise PreconditionFailed(
+            "lines: your party's draft lines changed since you read them; review them again"
+        )
     for line in drafts:
         line.visibility = "shared"
         line.version += 1
@@ -239,7 +256,9 @@ def remove_line(
     expected_version: int | None,
 ) -> TrueUp:
     """Remove one of the caller's party's lines (also how a party accepts a dispute)."""
-    true_up, agreement, line = _own_line(session, view, true_up_id, line_id, expected_version)
+    true_up, agreement, line = _own_line(
+        session, view, true_up_id, line_id, expected_version, removing=True
+    )
     gone = {"line_id": line.id, **_line_audit(line), "disputed": line.disputed}
     session.delete(line)
     session.flush()

@@ -13,18 +13,17 @@ from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView, open_alliance
 from pactum.agreements import service as agreements
-from pactum.http.db import DbSession, SettingsDep
+from pactum.http.db import DbSession
 from pactum.models import Agreement, TrueUp
 from pactum.signatures import service as signatures
 from pactum.statements import trueup_service as service
+from pactum.statements import trueup_signing as signoff
 from pactum.statements.page_helpers import money
 from pactum.statements.quarters import role_of
 from pactum.statements.trueup_calc import PARTIES
 from pactum.statements.trueup_chart import positions_chart
 from pactum.statements.trueup_schemas import (
-    SignatureCreate,
     TrueUpCreate,
-    TrueUpUpdate,
 )
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
@@ -34,7 +33,6 @@ from pactum.web.forms import (
     amount_text,
     attempt,
     form_errors,
-    form_version,
     page,
     redirect,
 )
@@ -263,7 +261,7 @@ TRUEUP_KEYS = (
 )
 
 
-def _trueup_body(values: dict[str, str], keys: tuple[str, ...]) -> dict[str, Any]:
+def trueup_body(values: dict[str, str], keys: tuple[str, ...]) -> dict[str, Any]:
     """Form values as a schema body: empty optional fields are left out or ``None``."""
     body: dict[str, Any] = {}
     for key in keys:
@@ -287,7 +285,7 @@ def true_up_create(
     values["note"] = str(form.get("note", ""))
     try:
         with attempt(db):
-            data = TrueUpCreate.model_validate(_trueup_body(values, TRUEUP_KEYS))
+            data = TrueUpCreate.model_validate(trueup_body(values, TRUEUP_KEYS))
             made = service.create_true_up(db, view, data)
     except FORM_ERRORS as exc:
         errors = form_errors(exc, TRUEUP_FIELDS, LABELS, thing="true-up")
@@ -312,10 +310,10 @@ def detail_page(
     names = view.party_names
     result = service.result_of(true_up)
     inputs = service.inputs_of(true_up)
-    digest = service.content_sha256(true_up)
+    digest = signoff.content_sha256(true_up)
     mine = role_of(agreement, view.org_id)
     parties = [(p, names.get(uuid.UUID(inputs["parties"][p]), PARTY_LABELS[p])) for p in PARTIES]
-    shown = signatures.manifestations(service.signatures_of(db, view, true_up), names, digest)
+    shown = signatures.manifestations(signoff.signatures_of(db, view, true_up), names, digest)
     valid_orgs = {m.party for m in shown if m.valid}
     is_open = true_up.status == "draft"
     drafts = service.draft_lines_of(db, view, true_up)
@@ -332,6 +330,7 @@ def detail_page(
             "party_labels": PARTY_LABELS,
             "lines": service.lines_of(db, view, true_up),
             "drafts": drafts,
+            "drafts_sha256": service.drafts_sha256(drafts),
             "draft_total": sum((ln.amount for ln in drafts), Decimal(0)),
             "names": names,
             "names_by_id": {str(k): v for k, v in names.items()},
@@ -411,118 +410,3 @@ SIGNATURES_HEADER = (
 
 
 # --- editing the inputs ---------------------------------------------------------------
-
-
-EDIT_KEYS = TRUEUP_KEYS[3:]
-
-
-def _edit_values(true_up: TrueUp) -> dict[str, str]:
-    inputs = service.inputs_of(true_up)
-    budgets = inputs["budgets"]
-    phase = inputs.get("phase") or ""
-    return {
-        "licensor_budget": budgets["licensor"]["amount"],
-        "licensor_budget_decision": budgets["licensor"]["decision"],
-        "licensee_budget": budgets["licensee"]["amount"],
-        "licensee_budget_decision": budgets["licensee"]["decision"],
-        "licensor_share": "" if phase else inputs["licensor_share"],
-        "phase": phase,
-        "note": true_up.note,
-        "version": str(true_up.version),
-    }
-
-
-def _edit_page(
-    request: Request,
-    view: AllianceView,
-    true_up: TrueUp,
-    values: dict[str, str],
-    errors: FormErrors | None = None,
-) -> HTMLResponse:
-    return page(
-        request,
-        "trueup_edit.html",
-        {
-            "alliance": view.alliance,
-            "true_up": true_up,
-            "phases": PHASES,
-            "values": values,
-            "errors": errors or FormErrors(),
-            "reload_url": f"{base_url(view.alliance_id)}/{true_up.id}/edit",
-        },
-        status_code=errors.status_code if errors else 200,
-        nav="alliances",
-    )
-
-
-@router.get("/alliances/{alliance_id}/true-ups/{true_up_id}/edit", response_class=HTMLResponse)
-def true_up_edit(
-    request: Request, alliance_id: uuid.UUID, true_up_id: uuid.UUID, db: DbSession, info: WebUser
-) -> HTMLResponse:
-    """The form to change budgets, decisions, split or note."""
-    view = open_alliance(db, info.principal, alliance_id)
-    true_up = service.get_true_up(db, view, true_up_id)
-    view.require("finance.write")
-    return _edit_page(request, view, true_up, _edit_values(true_up))
-
-
-@router.post("/alliances/{alliance_id}/true-ups/{true_up_id}/edit", response_class=HTMLResponse)
-def true_up_update(
-    request: Request,
-    alliance_id: uuid.UUID,
-    true_up_id: uuid.UUID,
-    db: DbSession,
-    info: WebUser,
-    form: Form,
-) -> Response:
-    """Save the inputs (invalidates signatures)."""
-    view = open_alliance(db, info.principal, alliance_id)
-    true_up = service.get_true_up(db, view, true_up_id)
-    values = {k: field(form, k) for k in (*EDIT_KEYS, "version")}
-    values["note"] = str(form.get("note", ""))
-    try:
-        with attempt(db):
-            data = TrueUpUpdate.model_validate(_trueup_body(values, EDIT_KEYS))
-            service.update_true_up(db, view, true_up_id, data, expected_version=form_version(form))
-    except FORM_ERRORS as exc:
-        errors = form_errors(exc, TRUEUP_FIELDS, LABELS, thing="true-up")
-        return _edit_page(request, view, true_up, values, errors)
-    return redirect(f"{base_url(alliance_id)}/{true_up_id}", "trueup_saved")
-
-
-# --- sign-off -------------------------------------------------------------------------
-
-
-@router.post("/alliances/{alliance_id}/true-ups/{true_up_id}/sign", response_class=HTMLResponse)
-def true_up_sign(
-    request: Request,
-    alliance_id: uuid.UUID,
-    true_up_id: uuid.UUID,
-    db: DbSession,
-    info: WebUser,
-    settings: SettingsDep,
-    form: Form,
-) -> Response:
-    """Sign the version shown (password again, printed name, meaning approval)."""
-    view = open_alliance(db, info.principal, alliance_id)
-    true_up = service.get_true_up(db, view, true_up_id)
-    values = {"sign-printed_name": field(form, "printed_name")}
-    try:
-        with attempt(db):
-            data = SignatureCreate.model_validate(
-                {
-                    "version": form_version(form),
-                    "password": str(form.get("password", "")),
-                    "printed_name": values["sign-printed_name"],
-                    "meaning": "approval",
-                    "content_sha256": field(form, "content_sha256") or None,
-                }
-            )
-            service.sign_true_up(db, view, settings, true_up_id, data)
-    except FORM_ERRORS as exc:
-        if isinstance(exc, signatures.SignatureRefused):
-            signatures.record_refusal(db, settings, exc.refusal)
-        errors = form_errors(exc, SIGN_FIELDS, SIGN_LABELS, form="sign", thing="true-up")
-        return detail_page(request, db, view, true_up, values=values, errors=errors)
-    done = "trueup_approved" if true_up.status == "approved" else "trueup_signed"
-    return redirect(f"{base_url(alliance_id)}/{true_up_id}", done, "signatures-h")

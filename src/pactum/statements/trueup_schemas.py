@@ -100,6 +100,15 @@ class SignatureCreate(Input):
     content_sha256: Sha256 | None = None
 
 
+class LinesSubmit(Input):
+    """What the submitter reviewed (optional: without it, every current draft of the party
+    is submitted)."""
+
+    drafts_sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
+        default=None, description="the true-up's ``drafts_sha256`` as you read it"
+    )
+
+
 class CostLineRead(Output):
     """A cost line with its dispute state."""
 
@@ -149,6 +158,10 @@ class TrueUpRead(TrueUpSummary):
     lines: list[CostLineRead] = Field(description="the submitted lines (the result counts them)")
     draft_lines: list[CostLineRead] = Field(
         description="your party's lines not yet submitted (only your party sees them)"
+    )
+    drafts_sha256: str = Field(
+        description="a fingerprint of those drafts: send it when submitting them, so that "
+        "lines changed meanwhile are not submitted unseen"
     )
     signatures: list[SignatureRead]
     invoice_id: uuid.UUID | None

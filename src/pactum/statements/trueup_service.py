@@ -1,4 +1,4 @@
-"""Quarterly cost-sharing true-ups: budgets, cost lines, disputes, sign-off and invoice.
+"""Quarterly cost-sharing true-ups: opening, budgets, the result from submitted lines.
 
 A finance person opens the true-up of a quarter under an agreement with each party's
 committee-approved budget; the permitted overrun comes from the agreement version in
@@ -11,23 +11,21 @@ on both parties see them. The other party's finance officer may dispute a submit
 (and withdraw the dispute). Every change to what both see (a submission, a change to a
 submitted line, a dispute, budgets or split) recomputes the result, bumps the version and
 invalidates the signatures; a change to a party's draft lines changes nothing the other
-party sees. Both parties' finance officers sign the version they
-reviewed (SIG-1); when both have (SIG-2) the true-up is approved and the balancing
-payment on undisputed costs is invoiced; the amount held for disputed lines stays shown.
-A finance officer signs only when their own party has no draft lines
-left. An approved true-up no longer changes. Settling the held amount once its dispute is
-resolved is not automated yet: the parties record it in a later quarter's true-up.
+party sees. Signing off is in :mod:`pactum.statements.trueup_signing`. Settling the held
+amount once its dispute is resolved is not automated yet: the parties record it in a later
+quarter's true-up.
 """
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from decimal import Decimal
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-from pactum.access import AllianceView, get_scoped, lock_alliance, not_found, scoped
+from pactum.access import AllianceView, get_scoped, not_found, scoped
 from pactum.access.records import audit_record
 from pactum.agreements import service as agreements
 from pactum.agreements.terms import parse_terms
@@ -35,20 +33,16 @@ from pactum.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from pactum.core.time import quarter_end, quarter_start, utcnow
 from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.invoices import service as invoices
-from pactum.models import Agreement, CostLine, Invoice, Signature, TrueUp
-from pactum.settings import Settings
+from pactum.models import Agreement, CostLine, Invoice, TrueUp
 from pactum.signatures import service as signatures
 from pactum.statements.quarters import role_of
 from pactum.statements.trueup_calc import PARTIES, cents_text, compute
 from pactum.statements.trueup_schemas import (
-    SignatureCreate,
     TrueUpCreate,
     TrueUpUpdate,
 )
 
 OBJECT_TYPE = "true_up"
-SIGNING_ROLE = "finance"
-SIGNING_MEANING = "approval"
 LINE_FIELDS = ("work_package", "category", "description", "amount", "currency")
 BUDGET_FIELDS = (
     "licensor_budget",
@@ -123,36 +117,15 @@ def get_line(session: Session, view: AllianceView, true_up: TrueUp, line_id: uui
     return line
 
 
+def drafts_sha256(drafts: list[CostLine]) -> str:
+    """A fingerprint of draft lines as one reviews them (each id and version)."""
+    text = ",".join(sorted(f"{ln.id}:{ln.version}" for ln in drafts))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def agreement_of(session: Session, view: AllianceView, true_up: TrueUp) -> Agreement:
     """The agreement the true-up is made under."""
     return agreements.get_agreement(session, view, true_up.agreement_id)
-
-
-def signed_content(true_up: TrueUp) -> dict[str, Any]:
-    """What a signature binds: the version, budgets, split, overrun, every line and the
-    result (the status is not part of it: approval does not change what was signed)."""
-    return {
-        "object": OBJECT_TYPE,
-        "id": true_up.id,
-        "agreement_id": true_up.agreement_id,
-        "year": true_up.year,
-        "quarter": true_up.quarter,
-        "currency": true_up.currency,
-        "version": true_up.version,
-        "note": true_up.note,
-        "inputs": true_up.inputs,
-        "result": true_up.result,
-    }
-
-
-def content_sha256(true_up: TrueUp) -> str:
-    """The SHA-256 a signature of the current version binds to."""
-    return signatures.content_hash(signed_content(true_up))
-
-
-def signatures_of(session: Session, view: AllianceView, true_up: TrueUp) -> list[Signature]:
-    """Every signature of the true-up, oldest first (invalidated ones included)."""
-    return signatures.signatures_for(session, view, object_type=OBJECT_TYPE, object_id=true_up.id)
 
 
 def invoice_of(session: Session, view: AllianceView, true_up: TrueUp) -> Invoice | None:
@@ -436,106 +409,3 @@ def update_true_up(
     refresh(session, view, true_up, agreement, reason="the true-up's inputs changed")
     audit_record(session, view, true_up, OBJECT_TYPE, "true_up.update", old=old, new=new)
     return true_up
-
-
-def sign_true_up(
-    session: Session,
-    view: AllianceView,
-    settings: Settings,
-    true_up_id: uuid.UUID,
-    data: SignatureCreate,
-) -> Signature:
-    """A finance officer signs the version they reviewed (SIG-1, TEN-5). When both
-    parties have valid signatures (SIG-2) the true-up is approved and the balancing
-    payment on undisputed costs is invoiced (nothing when it is zero)."""
-    true_up = get_true_up(session, view, true_up_id, lock=True)
-    view.require("finance.approve")
-    # The last signature issues the invoice, which numbers under the alliance's lock: take
-    # it before any audit entry is appended (a fixed lock order: no deadlock).
-    lock_alliance(session, view)
-    agreement = agreement_of(session, view, true_up)
-    my_party(agreement, view)
-    check_open(true_up)
-    if data.meaning != SIGNING_MEANING:
-        raise ValidationFailed("meaning", "a true-up is signed off with the meaning approval")
-    drafts = len(draft_lines_of(session, view, true_up))
-    if drafts:
-        raise Conflict(
-            f"lines: your party has {drafts} cost line{'s' if drafts != 1 else ''} not yet "
-            "submitted; submit or remove them before signing"
-        )
-    signature = signatures.sign(
-        session,
-        view,
-        settings=settings,
-        object_type=OBJECT_TYPE,
-        object_id=true_up.id,
-        object_version=data.version,
-        current_version=true_up.version,
-        content=signed_content(true_up),
-        password=data.password,
-        printed_name=data.printed_name,
-        meaning=data.meaning,
-        role=SIGNING_ROLE,
-        expected_sha256=data.content_sha256,
-    )
-    done = signatures.complete(
-        session,
-        view,
-        object_type=OBJECT_TYPE,
-        object_id=true_up.id,
-        object_version=true_up.version,
-        content=signed_content(true_up),
-        parties=(agreement.licensor_org_id, agreement.licensee_org_id),
-        meaning=SIGNING_MEANING,
-    )
-    if done:
-        _approve(session, view, true_up, signature)
-    return signature
-
-
-def _approve(session: Session, view: AllianceView, true_up: TrueUp, last: Signature) -> None:
-    true_up.status = "approved"
-    true_up.decided_by_id = view.principal.user_id
-    true_up.decided_at = last.signed_at
-    session.flush()
-    result = result_of(true_up)
-    now, held = result["payment_now"], result["payment_held"]
-    invoice = None
-    if now is not None:
-        invoice = invoices.issue_invoice(
-            session,
-            view,
-            source_type=OBJECT_TYPE,
-            source_id=true_up.id,
-            description=(
-                f"Cost-sharing true-up {true_up.year} Q{true_up.quarter}: balancing payment "
-                f"on undisputed costs"
-                + (
-                    f" ({held['amount']} {true_up.currency} held for disputed lines)"
-                    if held
-                    else ""
-                )
-            ),
-            payer_org_id=uuid.UUID(now["payer_org_id"]),
-            payee_org_id=uuid.UUID(now["payee_org_id"]),
-            amount=Decimal(now["amount"]),
-            currency=true_up.currency,
-            payment_days=int(inputs_of(true_up)["payment_days"]),
-        )
-    audit_record(
-        session,
-        view,
-        true_up,
-        OBJECT_TYPE,
-        "true_up.approve",
-        old={"status": "draft"},
-        new={
-            "status": "approved",
-            "version": true_up.version,
-            "content_sha256": last.content_sha256,
-            "payment_now": now,
-            "payment_held": held,
-            "invoice_id": invoice.id if invoice is not None else None,
-        },
-    )

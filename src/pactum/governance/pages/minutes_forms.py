@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pactum.access import open_alliance
 from pactum.governance.pages import common
 from pactum.governance.pages.meeting_forms import BASE, submit
+from pactum.governance.schemas import MinutesReopen
 from pactum.governance.service import meetings, minutes_lock
 from pactum.http.db import DbSession
 from pactum.web.forms import DONE_MESSAGES, form_version
@@ -77,7 +78,11 @@ def minutes_reopen_form(
         labels={"reopen-reason": "Reason for reopening"},
         values={"reopen-reason": reason},
         run=lambda: minutes_lock.reopen(
-            db, view, meeting_id, reason, expected_version=form_version(form)
+            db,
+            view,
+            meeting_id,
+            MinutesReopen.model_validate({"reason": reason}).reason,  # the API's rules
+            expected_version=form_version(form),
         ),
         done="minutes_reopened",
         anchor="minutes-heading",

@@ -157,6 +157,11 @@ LOCKED = (
 )
 
 
+def meeting_link(meeting: Meeting) -> str:
+    """The meeting page's path (for notifications)."""
+    return f"/alliances/{meeting.alliance_id}/meetings/{meeting.id}"
+
+
 def check_minutes_open(meeting: Meeting) -> None:
     """Refuse a change to locked minutes (SIG-3): they change only after a reopening."""
     if meeting.minutes_state == "locked":
@@ -188,7 +193,7 @@ def minutes_changed(session: Session, view: AllianceView, meeting: Meeting, why:
         object_id=meeting.id,
         reason=why,
         subject=f"the minutes of {meeting.title}",
-        link=f"/alliances/{meeting.alliance_id}/meetings/{meeting.id}",
+        link=meeting_link(meeting),
     )
     session.flush()
     announce(session, view, meeting)
@@ -214,15 +219,19 @@ def update_meeting(
     _check_times(
         changes.get("starts_at", meeting.starts_at), changes.get("ends_at", meeting.ends_at)
     )
-    if changes.get("starts_at", meeting.starts_at) > utcnow() and any(
-        a.present for a in attendance(session, view, meeting.id)
-    ):
-        raise ValidationFailed(
-            "starts_at", "attendance was taken, so the meeting cannot start in the future"
-        )
     old, new = diff(meeting, changes)
     if not new:
         return meeting
+    moved_ahead = "starts_at" in new and new["starts_at"] > utcnow()
+    if moved_ahead and any(a.present for a in attendance(session, view, meeting.id)):
+        raise ValidationFailed(
+            "starts_at", "attendance was taken, so the meeting cannot start in the future"
+        )
+    if "status" in new:
+        if meeting.minutes_state == "locked":
+            raise Conflict(LOCKED)  # signed minutes are of a held meeting
+        if new["status"] == "held":
+            check_started(meeting, "a meeting is held")
     for key, value in new.items():
         setattr(meeting, key, value)
     if set(new) & {"title", "starts_at", "summary", "chair_user_id", "location"}:

@@ -27,6 +27,7 @@ from pactum.governance.service.meetings import (
     get_meeting,
     items,
     meeting_decisions,
+    meeting_link,
 )
 from pactum.governance.service.meetings import quorum as meetings_quorum
 from pactum.models import ActionItem, AgendaItem, Attendance, Decision, Meeting, Signature, Vote
@@ -247,7 +248,7 @@ def _tell_approvers(session: Session, view: AllianceView, meeting: Meeting) -> N
     tell every approver that the minutes are approved."""
     state = signoff(session, view, meeting)
     signed, done = state.signed, state.complete
-    link = f"/alliances/{view.alliance_id}/meetings/{meeting.id}"
+    link = meeting_link(meeting)
     for seat in committees.seats(session, view, [meeting.committee_id], active_only=True):
         if not seat.minutes_approver or seat.user_id == view.principal.user_id:
             continue

@@ -25,13 +25,18 @@ from pactum.core.errors import Conflict, Forbidden, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version
 from pactum.governance.service import committees
-from pactum.governance.service.meetings import MINUTES, announce, get_meeting
+from pactum.governance.service.meetings import (
+    MINUTES,
+    announce,
+    check_started,
+    get_meeting,
+    meeting_link,
+)
 from pactum.governance.service.minutes import minutes_content, minutes_signatures
 from pactum.models import Meeting
 from pactum.notify.service import notify
 from pactum.signatures import service as signatures
 
-NOTE_LIMIT = 500
 SHOWN = 120  # characters of an old or new value quoted in a change
 
 
@@ -80,7 +85,7 @@ def changes(old: dict[str, Any], new: dict[str, Any], names: dict[str, str]) -> 
         if was is None:
             found.append(f"Agenda item added: {_quote(item['title'])}")
             continue
-        for key in ("title", "notes"):
+        for key in ("title", "kind", "position", "notes"):
             if was[key] != item[key]:
                 found.append(
                     f"Item {item['position']} {_quote(was['title'])} {key}: "
@@ -96,8 +101,20 @@ def changes(old: dict[str, Any], new: dict[str, Any], names: dict[str, str]) -> 
         was = before_d.get(d["reference"], "not in the minutes")
         if was != d["in_meeting"]:
             found.append(f"{d['reference']}: {_quote(was)} → {_quote(d['in_meeting'])}")
-    if old["votes"] != new["votes"]:
-        found.append(f"Votes recorded in the meeting: {len(old['votes'])} → {len(new['votes'])}")
+
+    def by_voter(votes: list[dict[str, Any]]) -> dict[tuple[str, str], str]:
+        return {
+            (v["decision_id"], v["member"]): f"{v['choice']} {v['option'] or ''}".strip()
+            for v in votes
+        }
+
+    before_v, after_v = by_voter(old["votes"]), by_voter(new["votes"])
+    for voter in sorted(set(before_v) | set(after_v)):
+        if before_v.get(voter) != after_v.get(voter):
+            found.append(
+                f"Vote of {names.get(voter[1], 'a member')}: "
+                f"{_quote(before_v.get(voter, 'none'))} → {_quote(after_v.get(voter, 'none'))}"
+            )
     old_actions = [a["title"] for a in old["actions"]]
     new_actions = [a["title"] for a in new["actions"]]
     if old["actions"] != new["actions"]:
@@ -106,14 +123,6 @@ def changes(old: dict[str, Any], new: dict[str, Any], names: dict[str, str]) -> 
         parts = [f"+{_quote(t)}" for t in added] + [f"-{_quote(t)}" for t in removed]
         found.append("Action items: " + (", ".join(parts) if parts else "edited"))
     return found
-
-
-def _short(text: str) -> str:
-    return text if len(text) <= NOTE_LIMIT else text[: NOTE_LIMIT - 1] + "…"
-
-
-def _link(meeting: Meeting) -> str:
-    return f"/alliances/{meeting.alliance_id}/meetings/{meeting.id}"
 
 
 def lock(
@@ -126,12 +135,17 @@ def lock(
     check_version(expected_version, meeting.version)
     if meeting.status != "held":
         raise Conflict("status: minutes are locked once the meeting has been held")
+    check_started(meeting, "minutes are locked")
     if meeting.minutes_state == "locked":
         raise Conflict("minutes: the minutes are already locked for signing")
-    content = _plain(minutes_content(session, view, meeting))
-    names = {str(k): v for k, v in member_names(session, view).items()}
+    content = minutes_content(session, view, meeting)
     previous = meeting.minutes_reopened_from
-    changed = changes(previous, content, names) if previous else []
+    changed: list[str] = []
+    signers: set[tuple[str, str]] = set()
+    if previous:
+        names = {str(k): v for k, v in member_names(session, view).items()}
+        changed = changes(previous["content"], _plain(content), names)
+        signers = {(u, o) for u, o in previous["signers"]}
     meeting.minutes_state = "locked"
     meeting.minutes_reopened_from = None
     meeting.version += 1
@@ -147,26 +161,33 @@ def lock(
         new={
             "minutes_state": "locked",
             "minutes_version": meeting.minutes_version,
-            "content_sha256": signatures.content_hash(minutes_content(session, view, meeting)),
+            "content_sha256": signatures.content_hash(content),
             **({"changes": changed or ["nothing"]} if previous else {}),
         },
     )
-    what = (
-        " Changed since you signed: " + "; ".join(changed) + "."
-        if changed
-        else " Nothing changed since you signed."
-        if previous
-        else ""
-    )
+    what = "; ".join(changed) if changed else "nothing"
+    me = (str(view.principal.user_id), str(view.org_id))
+    for user_id, org_id in sorted(signers - {me}):  # told what changed, approvers or not
+        notify(
+            session,
+            user_id=uuid.UUID(user_id),
+            org_id=uuid.UUID(org_id),
+            alliance_id=view.alliance_id,
+            text=f"The minutes of {meeting.title} you signed are locked again for signing. "
+            f"Changed since you signed: {what}.",
+            link=meeting_link(meeting),
+            email=True,
+        )
     for seat in committees.seats(session, view, [meeting.committee_id], active_only=True):
-        if seat.minutes_approver and seat.user_id != view.principal.user_id:
+        key = (str(seat.user_id), str(seat.owner_org_id))
+        if seat.minutes_approver and key != me and key not in signers:
             notify(
                 session,
                 user_id=seat.user_id,
                 org_id=seat.owner_org_id,
                 alliance_id=view.alliance_id,
-                text=_short(f"The minutes of {meeting.title} are locked for your signature.{what}"),
-                link=_link(meeting),
+                text=f"The minutes of {meeting.title} are locked for your signature.",
+                link=meeting_link(meeting),
                 email=True,
             )
     announce(session, view, meeting)
@@ -194,7 +215,10 @@ def reopen(
     content = _plain(minutes_content(session, view, meeting))
     signed = [s for s in minutes_signatures(session, view, meeting) if s.invalidated_at is None]
     meeting.minutes_state = "draft"
-    meeting.minutes_reopened_from = content
+    meeting.minutes_reopened_from = {
+        "content": content,
+        "signers": sorted({(str(x.signer_id), str(x.signer_org_id)) for x in signed}),
+    }
     meeting.minutes_version += 1
     meeting.version += 1
     meeting.updated_at = utcnow()
@@ -229,12 +253,12 @@ def reopen(
             user_id=signature.signer_id,
             org_id=signature.signer_org_id,
             alliance_id=view.alliance_id,
-            text=_short(
+            text=(
                 f"{view.principal.name} reopened the minutes of {meeting.title} that you "
                 f"signed; your signature no longer applies. Reason: {reason}. You will be "
                 "told what changed when they are locked again."
             ),
-            link=_link(meeting),
+            link=meeting_link(meeting),
             email=True,
         )
     announce(session, view, meeting)

@@ -16,15 +16,23 @@ from pactum.core.text import text_problem
 from pactum.files import service as files
 from pactum.governance.schemas.common import MAX_PAPER_TITLE, MAX_PAPERS
 from pactum.governance.service import meetings
-from pactum.models import AgendaItem, StoredFile
+from pactum.models import AgendaItem, Meeting, StoredFile
 
 
 def precheck(
     session: Session, view: AllianceView, meeting_id: uuid.UUID, item_id: uuid.UUID
 ) -> None:
-    """What must hold before an upload is accepted: the permission and the item (404)."""
+    """What must hold before an upload is accepted (nothing is stored otherwise): the
+    permission, the item (404), a meeting not cancelled and minutes not locked."""
     view.require("meetings.write")
-    meetings.get_item(session, view, meeting_id, item_id)
+    item = meetings.get_item(session, view, meeting_id, item_id)
+    _check_open(meetings.get_meeting(session, view, item.meeting_id))
+
+
+def _check_open(meeting: Meeting) -> None:
+    if meeting.status == "cancelled":
+        raise Conflict("status: the meeting was cancelled")
+    meetings.check_minutes_open(meeting)
 
 
 def paper_title(title: str, upload: files.Upload) -> str:
@@ -50,8 +58,7 @@ def add_file_paper(
     """Record the stored file and add it to the item's papers (audited)."""
     view.require("meetings.write")
     meeting = meetings.get_meeting(session, view, meeting_id, lock=True)
-    if meeting.status == "cancelled":
-        raise Conflict("status: the meeting was cancelled")
+    _check_open(meeting)
     item = meetings.get_item(session, view, meeting_id, item_id)
     if len(item.papers) >= MAX_PAPERS:
         raise ValidationFailed("file", f"an agenda item has at most {MAX_PAPERS} papers")
