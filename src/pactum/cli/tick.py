@@ -20,9 +20,10 @@ def tick(
         ),
     ] = False,
 ) -> None:
-    """Send due reminders of obligations, in the app and by e-mail (SMTP when
-    PACTUM_SMTP_HOST is set). Idempotent: safe to run from cron every minute, even twice
-    at once; each reminder goes out once. Exits 1 if a job or an e-mail failed (failed
+    """Run every scheduled job once: what time made due (escalations, deemed acceptances,
+    expiries), reminders, the e-mail outbox (SMTP when PACTUM_SMTP_HOST is set) and orphan
+    files. Idempotent: safe to run from cron every minute, even twice at once; each
+    reminder goes out once. Exits 1 if a job or an e-mail failed (failed
     e-mails are retried on a later tick)."""
     config = settings()
     eng = engine(config)
