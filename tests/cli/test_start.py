@@ -42,3 +42,17 @@ def test_the_help_lists_every_command_and_imports_none() -> None:
 def test_each_summary_is_the_start_of_its_commands_help(name: str) -> None:
     help_text = " ".join((load(name).help or "").split())
     assert help_text.startswith(COMMANDS[name][1]), (name, help_text[:200])
+
+
+def test_the_web_app_starts_without_the_heavy_libraries() -> None:
+    """The app imports Numba (the valuation engine), fpdf2 (PDFs) and openpyxl
+    (spreadsheets) only when one is first needed."""
+    code = (
+        "import sys\n"
+        "import pactum.main\n"
+        "print(sorted(m for m in ('numba', 'numpy', 'fpdf', 'openpyxl') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"

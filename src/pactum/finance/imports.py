@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import pycountry
-from openpyxl import load_workbook
 
 from pactum.core.text import text_problem
 from pactum.finance.royalty import SalesLine
@@ -61,6 +60,8 @@ def _rows_from_csv(data: bytes) -> list[list[str]]:
 
 def _rows_from_xlsx(data: bytes) -> list[list[str]]:
     try:
+        from openpyxl import load_workbook  # loaded when a spreadsheet is read
+
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
     except Exception as exc:  # openpyxl raises many kinds for a bad file
         raise ImportRejected([RowError(0, "file", "is not a readable .xlsx workbook")]) from exc

@@ -13,8 +13,8 @@ from pactum.core.errors import Conflict
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.models import ValuationScenario
+from pactum.scenarios import valuing
 from pactum.scenarios.schemas import ScenarioCreate, ScenarioUpdate
-from pactum.scenarios.valuing import parse_deal, value
 
 AUDITED = ("name", "description", "trials", "seed")
 
@@ -37,8 +37,8 @@ def create_scenario(
 ) -> ValuationScenario:
     """Value a deal file and keep it as a scenario owned by the caller's party."""
     view.require("scenarios.write")
-    deal = parse_deal(data.deal)
-    result = value(deal, trials=data.trials, seed=data.seed)
+    deal = valuing.parse_deal(data.deal)
+    result = valuing.value(deal, trials=data.trials, seed=data.seed)
     scenario = ValuationScenario(
         alliance_id=view.alliance_id,
         owner_org_id=view.org_id,
@@ -93,8 +93,8 @@ def update_scenario(
         return scenario
     was_private = scenario.visibility == "private"
     if {"deal", "trials", "seed"} & set(new):
-        deal = parse_deal(new.get("deal", json.loads(scenario.deal)))
-        result = value(
+        deal = valuing.parse_deal(new.get("deal", json.loads(scenario.deal)))
+        result = valuing.value(
             deal, trials=new.get("trials", scenario.trials), seed=new.get("seed", scenario.seed)
         )
         scenario.result = json.dumps(result)

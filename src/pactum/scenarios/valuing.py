@@ -1,16 +1,14 @@
-"""Run the valuation engine for a scenario and keep what the pages and API show."""
+"""Run the valuation engine for a scenario and keep what the pages and API show.
+
+The engine's numeric modules load Numba (about a second, plus compilation on first use):
+they are imported when a valuation runs, so the web app starts without them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from pactum.core.errors import ValidationFailed
-from pactum.valuation import montecarlo
-from pactum.valuation.exact import evaluate
-from pactum.valuation.option import compile_for_valuation, option_value
-from pactum.valuation.report import to_json
 from pactum.valuation.schema import DealFile, DealFileError, parse
-from pactum.valuation.solve import SolveError, iso_value_menu, tornado
 
 MENU_STEPS = (0.0, 0.5, 1.0, 1.5, 2.0)
 
@@ -29,6 +27,8 @@ def _menu(deal: DealFile, licensor_share: float) -> dict[str, Any] | None:
     """Upfront vs first royalty rate keeping the licensor's current share, if both exist."""
     if not deal.terms.upfront or deal.terms.royalties is None or not 0 < licensor_share < 1:
         return None
+    from pactum.valuation.solve import SolveError, iso_value_menu
+
     upfront = deal.terms.upfront[0].amount or 10_000_000.0
     values = [round(upfront * step, 2) for step in MENU_STEPS]
     try:
@@ -50,6 +50,12 @@ def _menu(deal: DealFile, licensor_share: float) -> dict[str, Any] | None:
 
 def value(deal: DealFile, *, trials: int, seed: int) -> dict[str, Any]:
     """Exact and Monte Carlo results, the opt-in, the tornado and an iso-value menu."""
+    from pactum.valuation import montecarlo
+    from pactum.valuation.exact import evaluate
+    from pactum.valuation.option import compile_for_valuation, option_value
+    from pactum.valuation.report import to_json
+    from pactum.valuation.solve import tornado
+
     model = compile_for_valuation(deal)
     exact = evaluate(model)
     mc = montecarlo.simulate(model, trials=trials, seed=seed)

@@ -12,9 +12,6 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from fastapi.responses import Response
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from pactum.core.cells import safe_text, text_cell, workbook_cell
 
@@ -66,6 +63,10 @@ def xlsx_response(
     filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Export"
 ) -> Response:
     """An Excel workbook download: one sheet, bold header row, fitted column widths."""
+    from openpyxl import Workbook  # loaded when a spreadsheet is written
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
