@@ -6,7 +6,7 @@ PYTHON ?= python3
 UV_VERSION := 0.13.9
 UV := $(shell command -v uv 2>/dev/null || echo $(BIN)/uv)
 
-.PHONY: install run test lint typecheck browser-deps bench bench-valuation clean
+.PHONY: install run test test-fast lint typecheck browser-deps bench bench-valuation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: install browser-deps lint typecheck
 		echo "== the same suite on PostgreSQL =="; \
 		$(BIN)/pytest -n 2 tests; \
 	fi
+
+# The daily lane: no browser, no slow tests, no server processes, SQLite only.
+test-fast: install
+	@PACTUM_TEST_DATABASE_URL= $(BIN)/pytest -n 2 -q -m "not browser and not slow and not server" tests
 
 # Performance benchmarks (figures printed; see README).
 bench: install

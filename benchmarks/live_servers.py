@@ -47,6 +47,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "amber kettle orbit lantern"
 
 
+def start_seconds() -> float:
+    """How long a server process may take to start (``PACTUM_TEST_START_SECONDS``)."""
+    return float(os.environ.get("PACTUM_TEST_START_SECONDS", "180"))
+
+
 @dataclass(frozen=True)
 class Party:
     """One party's alliance manager: API token and web-session cookie."""
@@ -195,10 +200,12 @@ class ServerProcess:
             command, cwd=ROOT, env=self.env, stdout=output, stderr=output
         )
 
-    def wait_ready(self, timeout: float = 60) -> None:
-        """Wait until the server answers."""
+    def wait_ready(self, timeout: float | None = None) -> None:
+        """Wait until the server answers (at most ``timeout`` seconds, by default
+        ``PACTUM_TEST_START_SECONDS``: 180, generous for a loaded machine)."""
         assert self.process is not None
-        deadline = time.monotonic() + timeout
+        limit = timeout if timeout is not None else start_seconds()
+        deadline = time.monotonic() + limit
         while True:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the server exited with {self.process.returncode}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -227,3 +228,26 @@ def strict_client(app: FastAPI) -> Iterator[TestClient]:
     """A test client that re-raises server errors (to see their traceback)."""
     with TestClient(app, base_url="https://testserver") as c:
         yield c
+
+
+# Test modules that start server processes (or serve HTTP from a thread): the fast lane
+# (make test-fast) leaves them out, with the browser and slow tests.
+SERVER_MODULES = frozenset(
+    {
+        "tests/ops/test_scheduler_process.py",
+        "tests/live/test_live_processes.py",
+        "tests/governance/test_live_decisions.py",
+        "tests/http/test_failures.py",
+    }
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the browser tests and the server tests by where they live."""
+    root = Path(str(config.rootpath))
+    for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        if where.startswith("tests/browser/"):
+            item.add_marker(pytest.mark.browser)
+        if where in SERVER_MODULES:
+            item.add_marker(pytest.mark.server)

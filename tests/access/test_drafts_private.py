@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -393,6 +394,7 @@ def make_machine(
     return Drafts
 
 
+@pytest.mark.slow
 def test_drafts_never_cross_between_parties(
     client: TestClient, db: Session, world: World, connection: Connection, factory: Any
 ) -> None:

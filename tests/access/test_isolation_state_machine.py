@@ -11,6 +11,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -176,6 +177,7 @@ def make_machine(client: TestClient, world: World, connection: Connection, facto
     return Isolation
 
 
+@pytest.mark.slow
 def test_nothing_private_crosses_between_parties(
     client: TestClient,
     world: World,

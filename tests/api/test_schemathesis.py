@@ -60,6 +60,7 @@ def test_no_input_yields_a_server_error(case: Any, app: FastAPI, world: World) -
         assert set(body) == {"error", "detail"}, body
 
 
+@pytest.mark.slow
 def test_object_level_authorization_between_the_two_parties(
     app: FastAPI, world: World, tmp_path: Path, connection: Connection
 ) -> None:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from pactum.core.time import frozen
 from tests.access.test_route_matrix import _example
 from tests.concurrency import records as r
@@ -119,6 +121,7 @@ def _fuzz(h: Harness, label: str, trial: Trial, schema: dict[str, Any], found: F
             found.failures.append(f"{label}: duplicate {key!r} answered {answer.status_code}")
 
 
+@pytest.mark.slow
 def test_every_api_body_refuses_hostile_input_without_failing(harness: Harness) -> None:
     """Every write route: no 5xx for any hostile value, refused characters are a 422
     naming the field, a duplicate key a 422 naming the key; and then every page, read

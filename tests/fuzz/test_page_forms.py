@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -60,6 +61,7 @@ def _submit(client: TestClient, form: Form, text: str, day: str) -> int:
     return answer.status_code
 
 
+@pytest.mark.slow
 def test_every_page_form_survives_hostile_input(harness: Harness) -> None:
     """Each form, each variant: no 5xx; afterwards every page and export still answers
     and every export parses."""

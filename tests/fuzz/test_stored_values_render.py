@@ -18,6 +18,7 @@ import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+import pytest
 import sqlalchemy as sa
 from fastapi import FastAPI
 from hypothesis import given, settings
@@ -145,6 +146,7 @@ def _read_everything(db: Session, world: World, app: FastAPI) -> Findings:
     return found
 
 
+@pytest.mark.slow
 def test_the_worst_stored_text_renders_everywhere(db: Session, world: World, app: FastAPI) -> None:
     """Control, bidirectional, non-characters, formula starts, markup, very long text in
     every free-text column: no page, read or export answers 5xx, every export parses."""
@@ -188,6 +190,7 @@ def test_every_writer_takes_any_stored_text(text: str) -> None:
     assert ics.rstrip().endswith("END:VCALENDAR")
 
 
+@pytest.mark.slow
 def test_every_piece_alone_renders_in_a_pdf_and_a_zip() -> None:
     """Each hostile piece on its own through the minutes PDF grid and the dossier ZIP."""
     from pactum.governance.documents.dossier import _csv, _zip_time

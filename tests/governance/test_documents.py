@@ -266,6 +266,7 @@ def test_long_notes_wrap_across_pages_with_page_numbers() -> None:
     assert max(len(line) for text in texts for line in text.splitlines()) < 200
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None)
 @given(title=st.text(), notes=st.text(), name=st.text(max_size=60), decision=st.text())
 def test_any_text_renders(title: str, notes: str, name: str, decision: str) -> None:

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck
 from hypothesis import settings as hsettings
@@ -244,6 +245,7 @@ def make_machine(  # type: ignore[no-untyped-def]
     return GovernancePrivacy
 
 
+@pytest.mark.slow
 def test_private_notes_never_cross(
     client: TestClient,
     world: World,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -306,6 +307,7 @@ def escalation_day(step, ladder) -> date:  # type: ignore[no-untyped-def]
     return add_business_days(step.on_day, ladder.body(step.rung).decision_days)
 
 
+@pytest.mark.slow
 def test_decision_workflow(
     world: World, connection: Connection, factory: sessionmaker[Session]
 ) -> None:

@@ -4,6 +4,7 @@ usable; an unreachable database answers 503 with Retry-After and the error body.
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import threading
 import time
@@ -112,7 +113,7 @@ def live_server(shared_app: FastAPI) -> Iterator[tuple[str, int]]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="critical"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + float(os.environ.get("PACTUM_TEST_START_SECONDS", "180"))
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
     try:

@@ -21,7 +21,7 @@ from pactum.core.time import utcnow
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
 from pactum.models import Agreement, AgreementVersion
-from pactum.scenarios.api import scenario_read
+from pactum.scenarios.reads import scenario_read
 from pactum.scenarios.schemas import ScenarioRead
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/agreements", tags=["agreements"])

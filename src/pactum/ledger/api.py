@@ -16,9 +16,9 @@ from pactum.http.api_auth import ApiPrincipal, etag
 from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
 from pactum.invoices import service as invoices
+from pactum.invoices.reads import invoice_read
 from pactum.invoices.schemas import InvoiceRead, PaymentCreate, PaymentRead
 from pactum.ledger import service
-from pactum.milestones.api import invoice_read
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}", tags=["ledger"])
 

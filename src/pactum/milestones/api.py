@@ -15,6 +15,7 @@ from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
 from pactum.invoices import service as invoices
+from pactum.invoices.reads import invoice_read
 from pactum.invoices.schemas import InvoiceRead
 from pactum.milestones import escalation, service
 from pactum.milestones.schemas import (
@@ -28,7 +29,7 @@ from pactum.milestones.schemas import (
     NoteCreate,
     NoteRead,
 )
-from pactum.models import Invoice, MilestoneClaim
+from pactum.models import MilestoneClaim
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/milestones", tags=["milestones"])
 
@@ -54,15 +55,6 @@ def claim_reads(db: Session, view: AllianceView, claims: list[MilestoneClaim]) -
         )
         for c in claims
     ]
-
-
-def invoice_read(invoice: Invoice) -> InvoiceRead:
-    """An invoice with its outstanding amount and status."""
-    return InvoiceRead(
-        **{k: getattr(invoice, k) for k in InvoiceRead.model_fields if hasattr(invoice, k)},
-        outstanding=invoice.amount - invoice.paid,
-        status=invoices.status(invoice),
-    )
 
 
 @router.get("", response_model=list[ClaimRead])

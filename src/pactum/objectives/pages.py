@@ -15,6 +15,7 @@ from pactum.alliances.service import list_members
 from pactum.http.db import DbSession
 from pactum.models import OBJECTIVE_KINDS, OBJECTIVE_STATUSES, AllianceMember, Objective
 from pactum.objectives import service
+from pactum.objectives.reads import KIND_LABELS, OBJECTIVE_STATUS_LABELS
 from pactum.objectives.schemas import ObjectiveCreate, ObjectiveUpdate
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
@@ -31,19 +32,6 @@ from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()
 
-KIND_LABELS = {
-    "objective": "Objective",
-    "expected_benefit": "Expected benefit",
-    "walk_away": "Walk-away point",
-}
-OBJECTIVE_STATUS_LABELS = {
-    "proposed": "Proposed",
-    "on_track": "On track",
-    "at_risk": "At risk",
-    "off_track": "Off track",
-    "achieved": "Achieved",
-    "dropped": "Dropped",
-}
 LABELS = {
     "title": "Title",
     "description": "Description",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from fastapi import APIRouter, Response, status
@@ -10,30 +9,11 @@ from fastapi import APIRouter, Response, status
 from pactum.access import open_alliance
 from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
-from pactum.models import ValuationScenario
 from pactum.scenarios import service
+from pactum.scenarios.reads import scenario_read
 from pactum.scenarios.schemas import ScenarioCreate, ScenarioRead, ScenarioUpdate
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/scenarios", tags=["valuation"])
-
-
-def scenario_read(scenario: ValuationScenario) -> ScenarioRead:
-    """A scenario with its deal and result decoded."""
-    return ScenarioRead(
-        id=scenario.id,
-        alliance_id=scenario.alliance_id,
-        name=scenario.name,
-        description=scenario.description,
-        deal=json.loads(scenario.deal),
-        result=json.loads(scenario.result),
-        trials=scenario.trials,
-        seed=scenario.seed,
-        visibility=scenario.visibility,
-        owner_org_id=scenario.owner_org_id,
-        version=scenario.version,
-        created_at=scenario.created_at,
-        updated_at=scenario.updated_at,
-    )
 
 
 @router.get("", response_model=list[ScenarioRead])

@@ -20,7 +20,7 @@ from pactum.statements import fx_service as service
 from pactum.statements import index
 from pactum.statements.fx_schemas import FxRateCreate, FxRateUpdate
 from pactum.statements.page_helpers import whole
-from pactum.statements.quarters import label
+from pactum.statements.periods import label
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     DONE_MESSAGES,

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import Field
 
 from pactum.core.schemas import Currency, Input, Output
-from pactum.statements.quarters import Quarter, Year
+from pactum.statements.periods import Quarter, Year
 
 # One unit of the currency in the target currency: positive, at most 10 decimals.
 Rate = Annotated[Decimal, Field(gt=0, le=Decimal("1000000"), decimal_places=10)]

@@ -22,7 +22,7 @@ from pactum.core.time import utcnow
 from pactum.core.updates import check_version
 from pactum.models import FxRate, PnlStatement, RoyaltyStatement
 from pactum.statements.fx_schemas import FxRateCreate, FxRateUpdate
-from pactum.statements.quarters import label
+from pactum.statements.periods import label
 
 LOCKING = ("submitted", "approved")
 

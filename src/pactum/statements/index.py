@@ -17,7 +17,7 @@ from pactum.invoices import service as invoices
 from pactum.models import PnlStatement, RoyaltyStatement
 from pactum.statements import fx_service, pnl_service, royalty_service
 from pactum.statements.page_helpers import money
-from pactum.statements.quarters import STATUS_LABELS, label
+from pactum.statements.periods import STATUS_LABELS, label
 from pactum.web.forms import page
 from pactum.web.session import WebUser
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from pactum.finance.money import to_cents
 from pactum.finance.sharing import pnl_share
-from pactum.statements.quarters import dec, num, other
+from pactum.statements.periods import dec, num, other
 
 PARTIES = ("licensor", "licensee")
 PRECISION = 80

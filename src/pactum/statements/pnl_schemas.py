@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from pactum.core.schemas import Amount, Currency, Input, Output
-from pactum.statements.quarters import Quarter, Year
+from pactum.statements.periods import Quarter, Year
 
 # The licensor's share of operating profit: 0 to 1, at most six decimals (0.6 = 60%).
 Share = Annotated[Decimal, Field(ge=0, le=1, decimal_places=6)]

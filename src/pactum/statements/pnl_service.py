@@ -35,17 +35,12 @@ from pactum.finance.money import to_cents
 from pactum.invoices import service as invoices
 from pactum.models import Agreement, AgreementVersion, Invoice, PnlStatement
 from pactum.statements import fx_service, pnl_calc
+from pactum.statements.periods import EDITABLE, dec, fingerprint, label, num, other
 from pactum.statements.pnl_schemas import PnlCreate, PnlUpdate
 from pactum.statements.quarters import (
-    EDITABLE,
     check_decidable,
-    dec,
     find_agreement,
-    fingerprint,
-    label,
-    num,
     org_of,
-    other,
     record_decision,
     role_of,
     shared_from_now,

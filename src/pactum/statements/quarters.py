@@ -1,5 +1,7 @@
-"""What FX rates, royalty statements and P&L-share statements share: quarters, country
-codes, exact decimal text, the agreement's parties and the terms in force for a quarter.
+"""What FX rates, royalty statements and P&L-share statements share: the agreement's
+parties, the terms in force for a quarter, who decides, and recording a decision. The pure
+quarter arithmetic and number text are in :mod:`pactum.statements.periods` (re-exported
+here for the services).
 
 Amounts inside a statement's ``inputs`` and ``result`` are decimal *strings* (exact, never
 floats) so that recomputing from stored inputs can be compared with the stored result.
@@ -7,15 +9,9 @@ floats) so that recomputing from stored inputs can be compared with the stored r
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
-from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Any
 
-import pycountry
-from pydantic import AfterValidator, Field
 from sqlalchemy.orm import Session
 
 from pactum.access import AllianceView
@@ -31,41 +27,7 @@ from pactum.models import (
     PnlStatement,
     RoyaltyStatement,
 )
-
-Year = Annotated[int, Field(ge=2000, le=2100)]
-Quarter = Annotated[int, Field(ge=1, le=4)]
-MAX_LINES = 10_000
-STATUS_LABELS = {
-    "draft": "Draft",
-    "submitted": "Submitted for approval",
-    "approved": "Approved",
-    "rejected": "Rejected",
-}
-EDITABLE = ("draft", "rejected")
-
-
-def _country(value: str) -> str:
-    code = value.strip().upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"must be an ISO 3166 alpha-2 country code such as DE, got {value!r}")
-    return code
-
-
-Country = Annotated[str, AfterValidator(_country)]
-
-
-def is_country(code: str) -> bool:
-    """Whether ``code`` is an ISO 3166 alpha-2 country code (any case)."""
-    try:
-        _country(code)
-    except ValueError:
-        return False
-    return True
-
-
-def label(year: int, quarter: int) -> str:
-    """``2027 Q1``."""
-    return f"{year} Q{quarter}"
+from pactum.statements.periods import label
 
 
 def first_quarter(agreement: Agreement, year: int) -> int:
@@ -73,25 +35,6 @@ def first_quarter(agreement: Agreement, year: int) -> int:
     if agreement.effective_date.year < year:
         return 1
     return quarter_of(agreement.effective_date)[1]
-
-
-def dec(value: Decimal) -> str:
-    """Exact decimal text for stored inputs and results (``-0`` is written ``0``)."""
-    return str(value + 0) if value == 0 else str(value)
-
-
-def num(value: object) -> Decimal:
-    """A stored decimal string back as a Decimal."""
-    try:
-        return Decimal(str(value))
-    except InvalidOperation as exc:  # pragma: no cover - stored values are written by dec()
-        raise ValueError(f"not a decimal: {value!r}") from exc
-
-
-def fingerprint(data: Mapping[str, Any]) -> str:
-    """A SHA-256 of a statement's inputs (canonical JSON), for the audit trail."""
-    encoded = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 def find_agreement(session: Session, view: AllianceView, agreement_id: uuid.UUID) -> Agreement:
@@ -138,11 +81,6 @@ def role_of(agreement: Agreement, org_id: uuid.UUID) -> str | None:
 def org_of(agreement: Agreement, role: str) -> uuid.UUID:
     """The organisation playing ``role`` in the agreement."""
     return agreement.licensor_org_id if role == "licensor" else agreement.licensee_org_id
-
-
-def other(role: str) -> str:
-    """The other party's role."""
-    return "licensee" if role == "licensor" else "licensor"
 
 
 def check_decidable(

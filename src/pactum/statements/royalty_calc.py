@@ -17,7 +17,7 @@ from typing import Any
 from pactum.agreements.terms import parse_terms, royalty_terms
 from pactum.finance.money import ZERO
 from pactum.finance.royalty import QuarterInput, SalesLine, statement
-from pactum.statements.quarters import dec, num
+from pactum.statements.periods import dec, num
 
 # Enough digits that no product or sum in a statement is ever rounded before the total.
 PRECISION = 80

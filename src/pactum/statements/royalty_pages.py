@@ -31,7 +31,8 @@ from pactum.statements.page_helpers import (
     upload_form_of,
     whole,
 )
-from pactum.statements.quarters import EDITABLE, STATUS_LABELS, find_agreement, label, role_of
+from pactum.statements.periods import EDITABLE, STATUS_LABELS, label
+from pactum.statements.quarters import find_agreement, role_of
 from pactum.statements.royalty_schemas import Rejection, RoyaltyCreate, RoyaltyUpdate, SalesLineIn
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from pactum.core.schemas import Amount, Currency, Input, Output
-from pactum.statements.quarters import MAX_LINES, Country, Quarter, Year
+from pactum.statements.periods import MAX_LINES, Country, Quarter, Year
 
 Product = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=5000, strip_whitespace=True)]

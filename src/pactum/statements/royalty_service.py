@@ -44,16 +44,11 @@ from pactum.finance.money import to_cents
 from pactum.invoices import service as invoices
 from pactum.models import Agreement, Invoice, RoyaltyStatement
 from pactum.statements import fx_service, royalty_calc
+from pactum.statements.periods import EDITABLE, MAX_LINES, dec, fingerprint, label, num
 from pactum.statements.quarters import (
-    EDITABLE,
-    MAX_LINES,
     check_decidable,
-    dec,
     find_agreement,
-    fingerprint,
     first_quarter,
-    label,
-    num,
     record_decision,
     role_of,
     shared_from_now,

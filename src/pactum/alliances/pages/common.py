@@ -15,7 +15,7 @@ from pactum.models import (
     Alliance,
     AllianceParty,
 )
-from pactum.objectives.pages import KIND_LABELS, OBJECTIVE_STATUS_LABELS
+from pactum.objectives.reads import KIND_LABELS, OBJECTIVE_STATUS_LABELS
 from pactum.web.session import field
 
 TYPE_LABELS = {
