@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.data import append_audit_entries, build_large_alliance  # noqa: E402
+from tests.builders import append_audit_entries, build_large_alliance  # noqa: E402
+
 from pactum.audit.service import verify_trail  # noqa: E402
 from pactum.auth.service import start_session  # noqa: E402
 from pactum.auth.tokens import create_token  # noqa: E402

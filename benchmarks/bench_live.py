@@ -31,7 +31,8 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.live_servers import EventStreamClient, seed, servers  # noqa: E402
+from tests.servers import EventStreamClient, seed, servers  # noqa: E402
+
 from pactum.core.db import make_engine  # noqa: E402
 from pactum.core.migrate import upgrade  # noqa: E402
 from pactum.settings import Settings  # noqa: E402

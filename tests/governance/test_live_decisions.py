@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
-from benchmarks.live_servers import EventStreamClient, LiveWorld, seed, servers
 
 from pactum.settings import Settings
 from tests.dbutil import fresh_database
+from tests.servers import EventStreamClient, LiveWorld, seed, servers
 
 pytestmark = pytest.mark.slow
 

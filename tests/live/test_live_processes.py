@@ -18,14 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
-from benchmarks.live_servers import (
-    EventStreamClient,
-    LiveWorld,
-    ServerProcess,
-    free_port,
-    seed,
-    servers,
-)
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
@@ -36,6 +28,14 @@ from pactum.models import Objective
 from pactum.settings import Settings
 from pactum.web.session import COOKIE
 from tests.dbutil import fresh_database
+from tests.servers import (
+    EventStreamClient,
+    LiveWorld,
+    ServerProcess,
+    free_port,
+    seed,
+    servers,
+)
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from benchmarks.live_servers import ServerProcess
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,6 +29,7 @@ from pactum.settings import Settings
 from tests.conftest import _build_world
 from tests.dbutil import fresh_database
 from tests.governance.support import ok, setup_governance, written_decision
+from tests.servers import ServerProcess
 
 pytestmark = pytest.mark.slow
 

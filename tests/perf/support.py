@@ -6,7 +6,6 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from benchmarks.data import LargeAlliance
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -17,6 +16,7 @@ from pactum.auth.tokens import create_token
 from pactum.models import User
 from pactum.settings import Settings
 from pactum.web.session import COOKIE
+from tests.builders import LargeAlliance
 
 
 @contextmanager

@@ -4,13 +4,13 @@ same number of SQL queries for one year of quarterly statements as for three."""
 from __future__ import annotations
 
 import pytest
-from benchmarks.bench_finance_pages import add_finance_history
-from benchmarks.data import LargeAlliance, build_large_alliance
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from pactum.settings import Settings
+from tests.builders import LargeAlliance, build_large_alliance
+from tests.builders_finance import add_finance_history
 from tests.perf.support import query_counts
 
 MAX_QUERIES = 16

@@ -3,13 +3,13 @@ committees list use the same number of SQL queries for 20 decisions as for 150."
 
 from __future__ import annotations
 
-from benchmarks.bench_governance import add_decisions
-from benchmarks.data import LargeAlliance, build_large_alliance
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from pactum.settings import Settings
+from tests.builders import LargeAlliance, build_large_alliance
+from tests.builders_governance import add_decisions
 from tests.perf.support import query_counts
 
 MAX_QUERIES = 20

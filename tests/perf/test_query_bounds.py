@@ -4,12 +4,12 @@ an alliance of 50 members, 200 objectives and 10,000 audit entries as for a tiny
 from __future__ import annotations
 
 import pytest
-from benchmarks.data import LargeAlliance, build_large_alliance
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from pactum.settings import Settings
+from tests.builders import LargeAlliance, build_large_alliance
 from tests.perf.support import query_counts
 
 MAX_QUERIES = 16
