@@ -147,7 +147,9 @@ class ServerProcess:
         env: dict[str, str] | None = None,
         serve: bool = False,
         log: Path | None = None,
+        graceful_seconds: int = 5,
     ) -> None:
+        self.graceful_seconds = graceful_seconds
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {
@@ -194,7 +196,7 @@ class ServerProcess:
             "--log-level",
             "warning",
             "--timeout-graceful-shutdown",
-            "5",
+            str(self.graceful_seconds),
         ]
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.env, stdout=output, stderr=output
