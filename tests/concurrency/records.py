@@ -16,8 +16,8 @@ from pactum.agreements import service as agreements
 from pactum.agreements.schemas import AgreementCreate, AgreementUpdate
 from pactum.core.time import utcnow
 from pactum.models import Decision
-from pactum.statements import fx_service
-from pactum.statements.fx_schemas import FxRateCreate
+from pactum.statements.fx import service as fx_service
+from pactum.statements.fx.schemas import FxRateCreate
 from tests.concurrency.harness import Harness
 from tests.conftest import PASSWORD
 from tests.statements.money_support import PROFIT_TERMS, ROYALTY_TERMS

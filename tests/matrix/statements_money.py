@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from pactum.models import Agreement, AgreementVersion, FxRate, PnlStatement, RoyaltyStatement
-from pactum.statements import pnl_calc, royalty_calc
+from pactum.statements.pnl import calc as pnl_calc
+from pactum.statements.royalty import calc as royalty_calc
 from tests.conftest import World
 
 ROYALTIES: dict[str, Any] = {"tiers": [{"from": 0, "rate": 0.05}]}

@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from pactum.models import Agreement, AgreementVersion, CostLine, TrueUp
-from pactum.statements.trueup_calc import compute
+from pactum.statements.trueup.calc import compute
 from tests.conftest import World
 
 

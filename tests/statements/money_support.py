@@ -17,8 +17,8 @@ from pactum.access import open_alliance
 from pactum.agreements import service as agreements
 from pactum.agreements.schemas import AgreementCreate, AgreementUpdate
 from pactum.core.time import freeze
-from pactum.statements import fx_service
-from pactum.statements.fx_schemas import FxRateCreate
+from pactum.statements.fx import service as fx_service
+from pactum.statements.fx.schemas import FxRateCreate
 from tests.conftest import World
 
 # Marginal tiers 5% to 1,000,000 then 8%; a 50% third-party offset capped at 30% of the

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pactum.statements.pnl_calc import compute
+from pactum.statements.pnl.calc import compute
 
 D = Decimal
 

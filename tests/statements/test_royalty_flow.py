@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from pactum.access import system_scope
 from pactum.models import AuditEntry, Invoice, RoyaltyStatement
-from pactum.statements import royalty_calc
+from pactum.statements.royalty import calc as royalty_calc
 from tests.conftest import World
 from tests.statements.money_support import agreed_rate, frozen, make_agreement
 

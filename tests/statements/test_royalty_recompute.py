@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pactum.finance.money import to_cents
-from pactum.statements.royalty_calc import compute
+from pactum.statements.royalty.calc import compute
 
 D = Decimal
 CLAUSE: dict[str, Any] = {

@@ -146,7 +146,7 @@ def test_recomputing_the_stored_inputs_gives_the_stored_result(
     cent to Meridian: 333.30 / 666.71. Now: Helix 333.30 - 1,000.01 = -666.71 (Meridian
     pays 666.71). All: Helix 999.91 - 1,000.01 = -0.10; held = -0.10 + 666.71 = 666.61.
     """
-    from pactum.statements.trueup_calc import compute
+    from pactum.statements.trueup.calc import compute
 
     tid = open_true_up(client, world, agreement(db, world), phase=None, licensor_share="0.3333")[
         "id"

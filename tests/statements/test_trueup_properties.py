@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pactum.statements.trueup_calc import PARTIES, compute
+from pactum.statements.trueup.calc import PARTIES, compute
 
 D = Decimal
 money = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)

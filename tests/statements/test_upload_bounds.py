@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from pactum.access import system_scope
 from pactum.models import CostLine, RoyaltyStatement
 from pactum.settings import Settings
-from pactum.statements.royalty_service import MAX_UPLOAD as ROYALTY_LIMIT
-from pactum.statements.trueup_lines import MAX_IMPORT as TRUEUP_LIMIT
+from pactum.statements.royalty.service import MAX_UPLOAD as ROYALTY_LIMIT
+from pactum.statements.trueup.lines import MAX_IMPORT as TRUEUP_LIMIT
 from tests.conftest import World
 from tests.statements.money_support import agreed_rate, make_agreement, royalty_draft
 from tests.statements.trueup_setup import agreement, base, open_true_up

@@ -23,15 +23,15 @@ from pactum.milestones.schemas import ClaimCreate, DisputeCreate
 from pactum.obligations import service as obligations
 from pactum.obligations.schemas import DoneCreate, ObligationCreate
 from pactum.scenarios.template import template_deal
-from pactum.statements import fx_service as fx
-from pactum.statements import pnl_service as pnl
-from pactum.statements import royalty_service as royalties
-from pactum.statements import trueup_lines
-from pactum.statements import trueup_service as trueups
-from pactum.statements.fx_schemas import FxRateCreate
-from pactum.statements.pnl_schemas import PnlCreate
-from pactum.statements.royalty_schemas import RoyaltyCreate, SalesLineIn
-from pactum.statements.trueup_schemas import CostLineCreate, DisputeSet, TrueUpCreate
+from pactum.statements.fx import service as fx
+from pactum.statements.fx.schemas import FxRateCreate
+from pactum.statements.pnl import service as pnl
+from pactum.statements.pnl.schemas import PnlCreate
+from pactum.statements.royalty import service as royalties
+from pactum.statements.royalty.schemas import RoyaltyCreate, SalesLineIn
+from pactum.statements.trueup import lines as trueup_lines
+from pactum.statements.trueup import service as trueups
+from pactum.statements.trueup.schemas import CostLineCreate, DisputeSet, TrueUpCreate
 
 
 def _terms() -> dict[str, Any]:

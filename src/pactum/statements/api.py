@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from pactum.statements import fx_api, pnl_api, royalty_api, trueup_api
+from pactum.statements.fx import api as fx_api
+from pactum.statements.pnl import api as pnl_api
+from pactum.statements.royalty import api as royalty_api
+from pactum.statements.trueup import api as trueup_api
 
 router = APIRouter()
 for _module in (fx_api, royalty_api, trueup_api, pnl_api):

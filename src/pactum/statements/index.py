@@ -15,9 +15,11 @@ from pactum.agreements import service as agreements
 from pactum.http.db import DbSession
 from pactum.invoices import service as invoices
 from pactum.models import PnlStatement, RoyaltyStatement
-from pactum.statements import fx_service, pnl_service, royalty_service
+from pactum.statements.fx import service as fx_service
 from pactum.statements.page_helpers import money
 from pactum.statements.periods import STATUS_LABELS, label
+from pactum.statements.pnl import service as pnl_service
+from pactum.statements.royalty import service as royalty_service
 from pactum.web.forms import page
 from pactum.web.session import WebUser
 

@@ -13,8 +13,8 @@ from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
 from pactum.models import FxRate
-from pactum.statements import fx_service as service
-from pactum.statements.fx_schemas import FxRateCreate, FxRateRead, FxRateUpdate
+from pactum.statements.fx import service
+from pactum.statements.fx.schemas import FxRateCreate, FxRateRead, FxRateUpdate
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/fx-rates", tags=["statements"])
 

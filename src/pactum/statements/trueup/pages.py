@@ -16,15 +16,13 @@ from pactum.agreements import service as agreements
 from pactum.http.db import DbSession
 from pactum.models import Agreement, TrueUp
 from pactum.signatures import service as signatures
-from pactum.statements import trueup_service as service
-from pactum.statements import trueup_signing as signoff
 from pactum.statements.page_helpers import money
 from pactum.statements.quarters import role_of
-from pactum.statements.trueup_calc import PARTIES
-from pactum.statements.trueup_chart import positions_chart
-from pactum.statements.trueup_schemas import (
-    TrueUpCreate,
-)
+from pactum.statements.trueup import service
+from pactum.statements.trueup import signing as signoff
+from pactum.statements.trueup.calc import PARTIES
+from pactum.statements.trueup.chart import positions_chart
+from pactum.statements.trueup.schemas import TrueUpCreate
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     DONE_MESSAGES,

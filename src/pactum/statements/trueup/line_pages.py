@@ -14,10 +14,9 @@ from pactum.core.errors import Forbidden, ValidationFailed
 from pactum.finance.imports import ImportRejected, parse_costs
 from pactum.http.db import DbSession
 from pactum.models import CostLine, TrueUp
-from pactum.statements import trueup_lines as lines
-from pactum.statements import trueup_service as service
 from pactum.statements.page_helpers import Posted, upload_form_of
-from pactum.statements.trueup_pages import (
+from pactum.statements.trueup import lines, service
+from pactum.statements.trueup.pages import (
     ADD_FIELDS,
     ADD_LABELS,
     LABELS,
@@ -26,11 +25,7 @@ from pactum.statements.trueup_pages import (
     base_url,
     detail_page,
 )
-from pactum.statements.trueup_schemas import (
-    CostLineCreate,
-    CostLineUpdate,
-    DisputeSet,
-)
+from pactum.statements.trueup.schemas import CostLineCreate, CostLineUpdate, DisputeSet
 from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,

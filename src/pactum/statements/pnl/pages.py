@@ -20,12 +20,12 @@ from pactum.http.db import DbSession
 from pactum.invoices import service as invoices
 from pactum.models import Agreement, PnlStatement
 from pactum.statements import index
-from pactum.statements import pnl_service as service
 from pactum.statements.page_helpers import exact, money, whole
 from pactum.statements.periods import EDITABLE, STATUS_LABELS, label, other
-from pactum.statements.pnl_schemas import PnlCreate, PnlUpdate
+from pactum.statements.pnl import service
+from pactum.statements.pnl.schemas import PnlCreate, PnlUpdate
 from pactum.statements.quarters import role_of
-from pactum.statements.royalty_schemas import Rejection
+from pactum.statements.royalty.schemas import Rejection
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     DONE_MESSAGES,

@@ -22,7 +22,6 @@ from pactum.http.db import DbSession
 from pactum.invoices import service as invoices
 from pactum.models import Agreement, RoyaltyStatement
 from pactum.statements import index
-from pactum.statements import royalty_service as service
 from pactum.statements.page_helpers import (
     Posted,
     codes,
@@ -33,7 +32,8 @@ from pactum.statements.page_helpers import (
 )
 from pactum.statements.periods import EDITABLE, STATUS_LABELS, label
 from pactum.statements.quarters import find_agreement, role_of
-from pactum.statements.royalty_schemas import Rejection, RoyaltyCreate, RoyaltyUpdate, SalesLineIn
+from pactum.statements.royalty import service
+from pactum.statements.royalty.schemas import Rejection, RoyaltyCreate, RoyaltyUpdate, SalesLineIn
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
     DONE_MESSAGES,

@@ -34,9 +34,10 @@ from pactum.core.updates import check_version, reject_nulls
 from pactum.finance.money import to_cents
 from pactum.invoices import service as invoices
 from pactum.models import Agreement, AgreementVersion, Invoice, PnlStatement
-from pactum.statements import fx_service, pnl_calc
+from pactum.statements.fx import service as fx_service
 from pactum.statements.periods import EDITABLE, dec, fingerprint, label, num, other
-from pactum.statements.pnl_schemas import PnlCreate, PnlUpdate
+from pactum.statements.pnl import calc as pnl_calc
+from pactum.statements.pnl.schemas import PnlCreate, PnlUpdate
 from pactum.statements.quarters import (
     check_decidable,
     find_agreement,
@@ -46,7 +47,7 @@ from pactum.statements.quarters import (
     shared_from_now,
     terms_for_quarter,
 )
-from pactum.statements.royalty_schemas import Rejection
+from pactum.statements.royalty.schemas import Rejection
 
 USER_FIELDS = ("currency", "net_sales", "cogs", "licensor_expenses", "licensee_expenses", "split")
 

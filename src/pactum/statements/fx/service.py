@@ -21,7 +21,7 @@ from pactum.core.errors import Conflict, Forbidden, ValidationFailed
 from pactum.core.time import utcnow
 from pactum.core.updates import check_version
 from pactum.models import FxRate, PnlStatement, RoyaltyStatement
-from pactum.statements.fx_schemas import FxRateCreate, FxRateUpdate
+from pactum.statements.fx.schemas import FxRateCreate, FxRateUpdate
 from pactum.statements.periods import label
 
 LOCKING = ("submitted", "approved")

@@ -21,10 +21,9 @@ from pactum.models import CostLine, TrueUp
 from pactum.settings import Settings
 from pactum.signatures import service as signatures
 from pactum.signatures.schemas import SignatureRead
-from pactum.statements import trueup_lines as lines
-from pactum.statements import trueup_service as service
-from pactum.statements import trueup_signing as signoff
-from pactum.statements.trueup_schemas import (
+from pactum.statements.trueup import lines, service
+from pactum.statements.trueup import signing as signoff
+from pactum.statements.trueup.schemas import (
     CostLineCreate,
     CostLineRead,
     CostLineUpdate,

@@ -14,9 +14,9 @@ from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
 from pactum.invoices import service as invoices
 from pactum.models import Invoice, PnlStatement
-from pactum.statements import pnl_service as service
-from pactum.statements.pnl_schemas import PnlCreate, PnlRead, PnlUpdate
-from pactum.statements.royalty_schemas import Rejection
+from pactum.statements.pnl import service
+from pactum.statements.pnl.schemas import PnlCreate, PnlRead, PnlUpdate
+from pactum.statements.royalty.schemas import Rejection
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/pnl-statements", tags=["statements"])
 

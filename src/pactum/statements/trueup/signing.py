@@ -19,8 +19,8 @@ from pactum.invoices import service as invoices
 from pactum.models import Signature, TrueUp
 from pactum.settings import Settings
 from pactum.signatures import service as signatures
-from pactum.statements.trueup_schemas import SignatureCreate
-from pactum.statements.trueup_service import (
+from pactum.statements.trueup.schemas import SignatureCreate
+from pactum.statements.trueup.service import (
     OBJECT_TYPE,
     agreement_of,
     check_open,

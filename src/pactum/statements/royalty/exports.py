@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from pactum.access import open_alliance
 from pactum.http.db import DbSession
 from pactum.models import RoyaltyStatement
-from pactum.statements import royalty_service as service
 from pactum.statements.page_helpers import (
     exact,
 )
+from pactum.statements.royalty import service
 from pactum.web.exports import ExportFormat, table_response
 from pactum.web.session import WebUser
 

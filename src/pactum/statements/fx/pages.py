@@ -16,9 +16,9 @@ from pactum.agreements import service as agreements
 from pactum.core.time import quarter_of, utcnow
 from pactum.http.db import DbSession
 from pactum.models import FxRate
-from pactum.statements import fx_service as service
 from pactum.statements import index
-from pactum.statements.fx_schemas import FxRateCreate, FxRateUpdate
+from pactum.statements.fx import service
+from pactum.statements.fx.schemas import FxRateCreate, FxRateUpdate
 from pactum.statements.page_helpers import whole
 from pactum.statements.periods import label
 from pactum.web.exports import ExportFormat, slug, table_response

@@ -11,7 +11,7 @@ on both parties see them. The other party's finance officer may dispute a submit
 (and withdraw the dispute). Every change to what both see (a submission, a change to a
 submitted line, a dispute, budgets or split) recomputes the result, bumps the version and
 invalidates the signatures; a change to a party's draft lines changes nothing the other
-party sees. Signing off is in :mod:`pactum.statements.trueup_signing`. Settling the held
+party sees. Signing off is in :mod:`pactum.statements.trueup.signing`. Settling the held
 amount once its dispute is resolved is not automated yet: the parties record it in a later
 quarter's true-up.
 """
@@ -36,11 +36,8 @@ from pactum.invoices import service as invoices
 from pactum.models import Agreement, CostLine, Invoice, TrueUp
 from pactum.signatures import service as signatures
 from pactum.statements.quarters import role_of
-from pactum.statements.trueup_calc import PARTIES, cents_text, compute
-from pactum.statements.trueup_schemas import (
-    TrueUpCreate,
-    TrueUpUpdate,
-)
+from pactum.statements.trueup.calc import PARTIES, cents_text, compute
+from pactum.statements.trueup.schemas import TrueUpCreate, TrueUpUpdate
 
 OBJECT_TYPE = "true_up"
 LINE_FIELDS = ("work_package", "category", "description", "amount", "currency")

@@ -5,7 +5,7 @@
   nothing imported on any error), third-party royalties paid, countries whose royalty term
   ended, countries past loss of exclusivity.
 - Lines in another currency are converted with the quarter's *agreed* FX rate into the
-  agreement currency (see :mod:`pactum.statements.royalty_calc` for the rounding rule).
+  agreement currency (see :mod:`pactum.statements.royalty.calc` for the rounding rule).
 - The terms are those in force on the quarter's last day. Year-to-date sales and unused
   offset credit come from the same agreement's earlier statements of the calendar year,
   recomputed in order from their stored inputs (both start at zero each calendar year).
@@ -43,7 +43,7 @@ from pactum.finance.imports import ImportRejected, RowError, parse_sales_lines
 from pactum.finance.money import to_cents
 from pactum.invoices import service as invoices
 from pactum.models import Agreement, Invoice, RoyaltyStatement
-from pactum.statements import fx_service, royalty_calc
+from pactum.statements.fx import service as fx_service
 from pactum.statements.periods import EDITABLE, MAX_LINES, dec, fingerprint, label, num
 from pactum.statements.quarters import (
     check_decidable,
@@ -54,12 +54,8 @@ from pactum.statements.quarters import (
     shared_from_now,
     terms_for_quarter,
 )
-from pactum.statements.royalty_schemas import (
-    Rejection,
-    RoyaltyCreate,
-    RoyaltyUpdate,
-    SalesLineIn,
-)
+from pactum.statements.royalty import calc as royalty_calc
+from pactum.statements.royalty.schemas import Rejection, RoyaltyCreate, RoyaltyUpdate, SalesLineIn
 
 USER_FIELDS = (
     "lines",

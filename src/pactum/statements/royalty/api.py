@@ -16,13 +16,8 @@ from pactum.http.db import DbSession
 from pactum.http.idempotency import IdempotencyKey, idempotent
 from pactum.invoices import service as invoices
 from pactum.models import Invoice, RoyaltyStatement
-from pactum.statements import royalty_service as service
-from pactum.statements.royalty_schemas import (
-    Rejection,
-    RoyaltyCreate,
-    RoyaltyRead,
-    RoyaltyUpdate,
-)
+from pactum.statements.royalty import service
+from pactum.statements.royalty.schemas import Rejection, RoyaltyCreate, RoyaltyRead, RoyaltyUpdate
 
 router = APIRouter(prefix="/api/v1/alliances/{alliance_id}/royalty-statements", tags=["statements"])
 XLSX_MAGIC = b"PK\x03\x04"

@@ -14,10 +14,10 @@ from pactum.core.cells import amount
 from pactum.http.db import DbSession
 from pactum.models import TrueUp
 from pactum.signatures import service as signatures
-from pactum.statements import trueup_service as service
-from pactum.statements import trueup_signing as signoff
-from pactum.statements.trueup_calc import PARTIES
-from pactum.statements.trueup_pages import (
+from pactum.statements.trueup import service
+from pactum.statements.trueup import signing as signoff
+from pactum.statements.trueup.calc import PARTIES
+from pactum.statements.trueup.pages import (
     LINES_HEADER,
     PARTY_LABELS,
     RESULT_HEADER,

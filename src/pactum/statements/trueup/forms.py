@@ -11,9 +11,9 @@ from pactum.access import AllianceView, open_alliance
 from pactum.http.db import DbSession, SettingsDep
 from pactum.models import TrueUp
 from pactum.signatures import service as signatures
-from pactum.statements import trueup_service as service
-from pactum.statements import trueup_signing as signoff
-from pactum.statements.trueup_pages import (
+from pactum.statements.trueup import service
+from pactum.statements.trueup import signing as signoff
+from pactum.statements.trueup.pages import (
     LABELS,
     PHASES,
     SIGN_FIELDS,
@@ -24,7 +24,7 @@ from pactum.statements.trueup_pages import (
     detail_page,
     trueup_body,
 )
-from pactum.statements.trueup_schemas import SignatureCreate, TrueUpUpdate
+from pactum.statements.trueup.schemas import SignatureCreate, TrueUpUpdate
 from pactum.web.forms import (
     FORM_ERRORS,
     FormErrors,

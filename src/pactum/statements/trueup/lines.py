@@ -20,12 +20,8 @@ from pactum.core.errors import Conflict, Forbidden, PreconditionFailed, Validati
 from pactum.core.updates import check_version, diff, reject_nulls
 from pactum.finance.imports import CostRow
 from pactum.models import Agreement, CostLine, TrueUp
-from pactum.statements.trueup_schemas import (
-    CostLineCreate,
-    CostLineUpdate,
-    DisputeSet,
-)
-from pactum.statements.trueup_service import (
+from pactum.statements.trueup.schemas import CostLineCreate, CostLineUpdate, DisputeSet
+from pactum.statements.trueup.service import (
     LINE_FIELDS,
     OBJECT_TYPE,
     agreement_of,

@@ -1,0 +1,1 @@
+"""P&L-share statements: the booking party prepares, the partner approves."""

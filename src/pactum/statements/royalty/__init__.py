@@ -1,0 +1,1 @@
+"""Royalty statements: the licensee prepares, the licensor approves."""

@@ -1,0 +1,1 @@
+"""Cost-sharing true-ups: budgets, each party's cost lines, disputes, sign-off."""
