@@ -28,7 +28,6 @@ from pactum.scenarios.template import template_deal
 from pactum.valuation.documents import DocumentError, load_yaml
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
-    DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
     attempt,
@@ -41,13 +40,6 @@ from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()
 
-DONE_MESSAGES.update(
-    {
-        "agreement_created": "Agreement recorded with its terms as version 1.",
-        "agreement_updated": "Agreement saved.",
-        "agreement_amended": "Amendment recorded as a new version of the terms.",
-    }
-)
 KIND_LABELS = {
     "licence": "Licence",
     "collaboration": "Research collaboration",

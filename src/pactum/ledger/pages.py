@@ -24,7 +24,6 @@ from pactum.models import Invoice
 from pactum.web import svg
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
-    DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
     amount_text,
@@ -37,7 +36,6 @@ from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()
 
-DONE_MESSAGES.update({"payment_recorded": "Payment recorded; both parties see it in the ledger."})
 STATUS_LABELS = {"due": "Due", "part_paid": "Part paid", "overdue": "Overdue", "paid": "Paid"}
 SOURCE_LABELS = {
     "milestone": "Milestone",

@@ -22,7 +22,6 @@ from pactum.milestones.schemas import ClaimCreate, DisputeCreate, DisputeResolve
 from pactum.models import MilestoneClaim
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
-    DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
     amount_text,
@@ -36,17 +35,6 @@ from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()
 
-DONE_MESSAGES.update(
-    {
-        "claim_made": "Milestone claimed. The other party has been given its notice period.",
-        "claim_confirmed": "Milestone confirmed. The claiming party can now invoice it.",
-        "claim_disputed": "Claim disputed; a dispute record was opened.",
-        "dispute_resolved": "The dispute's outcome was recorded.",
-        "claim_withdrawn": "Claim withdrawn.",
-        "claim_invoiced": "Invoice issued.",
-        "note_added": "Internal note added (only your party sees it).",
-    }
-)
 STATUS_LABELS = {
     "claimed": "Awaiting answer",
     "disputed": "Disputed",

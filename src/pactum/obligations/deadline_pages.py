@@ -16,16 +16,11 @@ from pactum.http.db import DbSession
 from pactum.obligations import deadlines, service
 from pactum.obligations.deadlines import Deadline
 from pactum.web.exports import ExportFormat, table_response
-from pactum.web.forms import DONE_MESSAGES, page, redirect
+from pactum.web.forms import page, redirect
 from pactum.web.session import Form, WebUser
 
 router = APIRouter()
 
-DONE_MESSAGES.update(
-    {
-        "feed_revoked": "Your calendar feed was revoked; its address no longer works.",
-    }
-)
 
 HORIZONS = (30, 90, 365)
 WHOSE = {"all": "Everyone's", "ours": "Our party's", "partner": "The partners'"}

@@ -10,17 +10,10 @@ from fastapi.responses import HTMLResponse, Response
 from pactum.http.db import DbSession
 from pactum.notify import service as notifications
 from pactum.web.exports import ExportFormat, table_response
-from pactum.web.forms import DONE_MESSAGES, page, redirect
+from pactum.web.forms import page, redirect
 from pactum.web.session import Form, WebUser
 
 router = APIRouter()
-
-DONE_MESSAGES.update(
-    {
-        "notification_read": "Notification marked read.",
-        "notifications_read": "All notifications marked read.",
-    }
-)
 
 
 @router.get("/notifications", response_class=HTMLResponse)

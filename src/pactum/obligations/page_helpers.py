@@ -11,21 +11,6 @@ from typing import Any
 from pactum.access import AllianceView
 from pactum.models import Obligation
 from pactum.obligations import rules, service
-from pactum.web.forms import (
-    DONE_MESSAGES,
-)
-
-DONE_MESSAGES.update(
-    {
-        "obligation_added": "Obligation added.",
-        "obligation_saved": "Obligation saved.",
-        "obligation_shared": "Obligation saved and now shared with the alliance.",
-        "occurrence_done": "Due date marked done.",
-        "occurrence_undone": "Due date marked open again.",
-        "event_recorded": "Event date saved; the due date follows from it.",
-        "obligation_status": "Obligation status changed.",
-    }
-)
 
 KIND_LABELS = {
     "report": "Report",

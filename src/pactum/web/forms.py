@@ -17,9 +17,12 @@ from sqlalchemy.orm.exc import StaleDataError
 from starlette.datastructures import FormData
 
 from pactum.core.errors import Conflict, PactumError, PreconditionFailed, ValidationFailed
+from pactum.web.messages import DOMAIN_MESSAGES
 from pactum.web.render import render
 from pactum.web.session import field as form_field
 
+# The messages of the accounts and people pages; every other domain's are in
+# :mod:`pactum.web.messages` (one table, merged below: nothing is added at import time).
 DONE_MESSAGES: dict[str, str] = {
     "signed_out": "You have signed out.",
     "password_changed": "Your password was changed.",
@@ -56,6 +59,7 @@ DONE_MESSAGES: dict[str, str] = {
     "objective_shared": "Objective saved and now shared with the alliance.",
     "scenario_saved": "Scenario valued and saved.",
 }
+DONE_MESSAGES.update(DOMAIN_MESSAGES)
 
 STALE_MESSAGE = (
     "This {thing} was changed by someone else since you opened it; reload the page to see "

@@ -16,33 +16,6 @@ from pactum.access import AllianceView
 from pactum.core.time import utcnow
 from pactum.governance.service import committees, progress
 from pactum.models import AllianceMember, Committee, Decision, DecisionStep
-from pactum.web.forms import DONE_MESSAGES
-
-DONE_MESSAGES.update(
-    {
-        "committee_created": "Committee set up with its charter.",
-        "committee_saved": "Charter saved. Matters already on their way keep their clocks.",
-        "seat_added": "Seat added.",
-        "seat_ended": "Seat ended; the person no longer sits on the committee.",
-        "meeting_scheduled": "Meeting scheduled. Download the invitation for your calendar.",
-        "item_added": "Agenda item added; any signatures of the minutes were invalidated.",
-        "item_notes_saved": "Minutes notes saved; any signatures of the minutes were invalidated.",
-        "attendance_saved": "Attendance recorded; any signatures of the minutes were invalidated.",
-        "action_added": "Action item added and the assignee notified.",
-        "action_saved": "Action item saved.",
-        "action_done": "Action item marked done.",
-        "action_reopened": "Action item reopened.",
-        "private_note_added": "Private note added (only your party sees it).",
-        "minutes_signed": "Minutes signed. They are approved once each party has signed.",
-        "minutes_approved": "Signed by every party: the minutes are approved.",
-        "decision_proposed": "Decision proposed; the committee's voting members were notified.",
-        "vote_cast": "Your party's vote was recorded.",
-        "final_say_given": "Decision recorded under your party's final say.",
-        "position_saved": "Your party's position was saved (it goes in the dossier).",
-        "rationale_saved": "Rationale recorded in the decision register.",
-        "decision_withdrawn": "Decision withdrawn.",
-    }
-)
 
 KIND_LABELS = {
     "jsc": "Joint Steering Committee",

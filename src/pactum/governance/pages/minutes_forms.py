@@ -13,18 +13,10 @@ from pactum.governance.pages.meeting_forms import BASE, submit
 from pactum.governance.schemas import MinutesReopen
 from pactum.governance.service import meetings, minutes_lock
 from pactum.http.db import DbSession
-from pactum.web.forms import DONE_MESSAGES, form_version
+from pactum.web.forms import form_version
 from pactum.web.session import Form, WebUser
 
 router = APIRouter()
-
-DONE_MESSAGES.update(
-    {
-        "minutes_locked": "Minutes locked for signing; the approvers were told.",
-        "minutes_reopened": "Minutes reopened: every signature given so far was invalidated "
-        "and the signers were told why.",
-    }
-)
 
 
 @router.post(f"{BASE}/minutes/lock", response_class=HTMLResponse)

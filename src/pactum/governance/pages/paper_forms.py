@@ -15,11 +15,9 @@ from pactum.files import web
 from pactum.governance.pages.meeting_forms import BASE, submit
 from pactum.governance.service import meetings, papers
 from pactum.http.db import DbSession, SettingsDep
-from pactum.web.forms import DONE_MESSAGES
 from pactum.web.session import WebUser, check_csrf
 
 router = APIRouter()
-DONE_MESSAGES["paper_added"] = "Paper added; any signatures of the minutes were invalidated."
 
 
 @dataclass

@@ -23,7 +23,6 @@ from pactum.statements.page_helpers import whole
 from pactum.statements.periods import label
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
-    DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
     amount_text,
@@ -38,14 +37,6 @@ from pactum.web.session import Form, WebUser, field
 router = APIRouter()
 router.include_router(index.router)
 
-DONE_MESSAGES.update(
-    {
-        "fx_proposed": "Rate proposed. A finance person of the other party agrees it before "
-        "statements use it.",
-        "fx_changed": "New rate proposed. The other party agrees it before statements use it.",
-        "fx_agreed": "Rate agreed. Statements of that quarter convert with it.",
-    }
-)
 FIELDS = {
     "year": "year",
     "quarter": "quarter",

@@ -28,7 +28,6 @@ from pactum.statements.quarters import role_of
 from pactum.statements.royalty.schemas import Rejection
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
-    DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
     amount_text,
@@ -42,15 +41,6 @@ from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()
 
-DONE_MESSAGES.update(
-    {
-        "pnl_saved": "P&L-share statement saved and recomputed.",
-        "pnl_submitted": "Statement submitted. The partner's finance people approve or reject it.",
-        "pnl_approved": "Statement approved. The balancing-payment invoice was issued.",
-        "pnl_approved_nil": "Statement approved. The positions balance, so nothing was invoiced.",
-        "pnl_rejected": "Statement sent back to the booking party with your reason.",
-    }
-)
 AMOUNTS = ("net_sales", "cogs", "licensor_expenses", "licensee_expenses")
 TEXT_FIELDS = ("agreement_id", "year", "quarter", "booking", "currency", "split", *AMOUNTS)
 FIELDS = {k: k for k in TEXT_FIELDS} | {"reason": "reason"}

@@ -36,7 +36,6 @@ from pactum.statements.royalty import service
 from pactum.statements.royalty.schemas import Rejection, RoyaltyCreate, RoyaltyUpdate, SalesLineIn
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
-    DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
     amount_text,
@@ -58,16 +57,6 @@ UploadForm = Annotated[
 ]
 router = APIRouter()
 
-DONE_MESSAGES.update(
-    {
-        "royalty_saved": "Royalty statement saved and recomputed.",
-        "royalty_submitted": "Statement submitted. The licensor's finance people approve or "
-        "reject it.",
-        "royalty_approved": "Statement approved. The invoice was issued to the licensee.",
-        "royalty_approved_nil": "Statement approved. No royalty is due, so nothing was invoiced.",
-        "royalty_rejected": "Statement sent back to the licensee with your reason.",
-    }
-)
 TEXT_FIELDS = (
     "agreement_id",
     "year",

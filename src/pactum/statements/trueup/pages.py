@@ -25,7 +25,6 @@ from pactum.statements.trueup.chart import positions_chart
 from pactum.statements.trueup.schemas import TrueUpCreate
 from pactum.web.exports import ExportFormat, slug, table_response
 from pactum.web.forms import (
-    DONE_MESSAGES,
     FORM_ERRORS,
     FormErrors,
     amount_text,
@@ -38,26 +37,6 @@ from pactum.web.session import Form, WebUser, field
 
 router = APIRouter()
 
-DONE_MESSAGES.update(
-    {
-        "trueup_created": "True-up opened. Each party now adds its cost lines.",
-        "trueup_saved": "True-up saved; any signatures were invalidated and must be given again.",
-        "trueup_line_added": "Cost line added as a draft: only your party sees it until you "
-        "submit your lines.",
-        "trueup_lines_imported": "Cost lines imported as drafts: only your party sees them "
-        "until you submit them.",
-        "trueup_lines_submitted": "Lines submitted: the other party sees them now; any "
-        "signatures were invalidated.",
-        "trueup_line_saved": "Cost line saved (a change to a submitted line invalidates any "
-        "signatures).",
-        "trueup_line_removed": "Cost line removed (removing a submitted line invalidates any "
-        "signatures).",
-        "trueup_disputed": "Line disputed; its amount is held until the dispute is resolved.",
-        "trueup_dispute_withdrawn": "Dispute withdrawn; the line counts in the payment now.",
-        "trueup_signed": "Signed. The true-up is approved once both parties have signed.",
-        "trueup_approved": "Signed by both parties: the true-up is approved.",
-    }
-)
 
 MAX_ROW_ERRORS_SHOWN = 50
 PARTY_LABELS = {"licensor": "Licensor", "licensee": "Licensee"}
