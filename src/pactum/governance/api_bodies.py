@@ -437,12 +437,7 @@ def sign_minutes(
         return 201, minutes_read(db, view, meeting), {"ETag": etag(meeting.version)}
 
     scope = f"POST /alliances/{alliance_id}/meetings/{meeting_id}/signatures"
-    try:
+    with signatures.refusals_kept(db, settings):
         return idempotent(
             db, me, key, scope=scope, body=body.model_dump(exclude={"password"}), run=run
         )
-    except signatures.SignatureRefused as exc:
-        db.rollback()
-        signatures.record_refusal(db, settings, exc.refusal)
-        db.commit()
-        raise

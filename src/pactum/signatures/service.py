@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -106,6 +107,26 @@ def record_refusal(session: Session, settings: Settings, refusal: Refusal) -> No
         alliance_id=refusal.alliance_id,
         new={"object_version": refusal.object_version, "reason": "password not correct"},
     )
+
+
+@contextmanager
+def refusals_kept(session: Session, settings: Settings) -> Iterator[None]:
+    """Around a whole request's work (the API): on a refused signature, undo that work
+    and keep only the counted, audited refusal, committed, then let the refusal answer."""
+    try:
+        yield
+    except SignatureRefused as exc:
+        session.rollback()
+        record_refusal(session, settings, exc.refusal)
+        session.commit()
+        raise
+
+
+def keep_if_refused(session: Session, settings: Settings, exc: Exception) -> None:
+    """In a page's error handler (its savepoint already rolled back): keep a refused
+    signature's counted, audited refusal, committed with the page's answer."""
+    if isinstance(exc, SignatureRefused):
+        record_refusal(session, settings, exc.refusal)
 
 
 def signatures_for(

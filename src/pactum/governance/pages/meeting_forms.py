@@ -388,10 +388,7 @@ def minutes_sign(
             )
             minutes.sign_minutes(db, view, settings, meeting_id, data)
     except FORM_ERRORS as exc:
-        if isinstance(exc, signatures.SignatureRefused):
-            # Nothing of the attempt is kept (the savepoint rolled back), but the refusal
-            # is: it is counted and audited, and committed with this answer.
-            signatures.record_refusal(db, settings, exc.refusal)
+        signatures.keep_if_refused(db, settings, exc)
         errors = form_errors(exc, SIGN_FIELDS, SIGN_LABELS, form="sign", thing="minutes")
         return meeting_page(request, db, view, meeting, errors, values)
     done = "minutes_approved" if minutes.minutes_signed(db, view, meeting) else "minutes_signed"

@@ -18,7 +18,6 @@ from pactum.http.api_auth import ApiPrincipal, IfMatch, etag
 from pactum.http.db import DbSession, SettingsDep
 from pactum.http.idempotency import IdempotencyKey, idempotent
 from pactum.models import CostLine, TrueUp
-from pactum.settings import Settings
 from pactum.signatures import service as signatures
 from pactum.signatures.schemas import SignatureRead
 from pactum.statements.trueup import lines, service
@@ -323,13 +322,6 @@ def list_signatures(
     return signature_reads(db, view, true_up)
 
 
-def keep_refusal(db: Session, settings: Settings, exc: signatures.SignatureRefused) -> None:
-    """Undo the request's work, then keep only the audited refusal (SIG-1)."""
-    db.rollback()
-    signatures.record_refusal(db, settings, exc.refusal)
-    db.commit()
-
-
 @router.post("/{true_up_id}/signatures", response_model=TrueUpRead, status_code=201)
 def sign(
     alliance_id: uuid.UUID,
@@ -353,8 +345,5 @@ def sign(
     # The password is not part of the replay fingerprint.
     fingerprint = body.model_dump(exclude={"password"})
     scope = f"POST /alliances/{alliance_id}/true-ups/{true_up_id}/signatures"
-    try:
+    with signatures.refusals_kept(db, settings):
         return idempotent(db, me, key, scope=scope, body=fingerprint, run=run)
-    except signatures.SignatureRefused as exc:
-        keep_refusal(db, settings, exc)
-        raise

@@ -145,8 +145,7 @@ def true_up_sign(
             )
             signoff.sign_true_up(db, view, settings, true_up_id, data)
     except FORM_ERRORS as exc:
-        if isinstance(exc, signatures.SignatureRefused):
-            signatures.record_refusal(db, settings, exc.refusal)
+        signatures.keep_if_refused(db, settings, exc)
         errors = form_errors(exc, SIGN_FIELDS, SIGN_LABELS, form="sign", thing="true-up")
         return detail_page(request, db, view, true_up, values=values, errors=errors)
     done = "trueup_approved" if true_up.status == "approved" else "trueup_signed"
