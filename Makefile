@@ -35,9 +35,10 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-# Everything CI runs: install, lint, types, import contracts, tests on SQLite (+ PostgreSQL).
-test: install browser-deps lint typecheck
-	@PACTUM_TEST_DATABASE_URL= $(BIN)/pytest -n 2 tests
+# Everything CI runs: install, lint, types, import contracts, the fast lane and then the
+# browser, slow and server tests on SQLite (together: the whole suite), + PostgreSQL.
+test: install browser-deps lint typecheck test-fast
+	@PACTUM_TEST_DATABASE_URL= $(BIN)/pytest -n 2 -q -m "browser or slow or server" tests
 	@if [ -n "$$PACTUM_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
 		$(BIN)/pytest -n 2 tests; \
